@@ -1,0 +1,249 @@
+"""A small, bounded MIME reader that works on the original text and keeps
+offsets, so the error text found inside a bounce can be highlighted in the
+paste. Only what a bounce needs: headers (unfolded), Content-Type with its
+parameters, multipart splitting by boundary, and transfer-decoding of leaves.
+
+Limits: nesting depth MAX_DEPTH, at most MAX_PARTS parts per message, at most
+MAX_HEADERS header fields per part. Beyond them the rest is treated as one
+opaque leaf; nothing raises.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import quopri
+import re
+from dataclasses import dataclass, field
+
+MAX_DEPTH = 8
+MAX_PARTS = 300
+MAX_HEADERS = 400
+
+_FIELD_RE = re.compile(r"([!-9;-~]{1,80}):[ \t]*")
+_PARAM_RE = re.compile(r"""([A-Za-z0-9*_.-]{1,60})\s*=\s*(?:"((?:[^"\\]|\\.){0,500})"|([^;\s"]{1,500}))""")
+
+KNOWN_HEADERS = frozenset(
+    """return-path received from to subject date message-id mime-version content-type
+    delivered-to x-original-to reply-to auto-submitted x-failed-recipients sender cc
+    content-transfer-encoding x-mailer references in-reply-to x-autoreply precedence
+    x-postfix-queue-id errors-to x-envelope-from x-envelope-to dkim-signature thread-index
+    authentication-results x-ms-exchange-organization-authas arc-seal importance
+    content-language list-unsubscribe x-original-sender""".split()
+)
+
+
+@dataclass
+class Part:
+    headers: list[tuple[str, str]] = field(default_factory=list)  # (lower-case name, unfolded value)
+    header_spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # first occurrence value range
+    start: int = 0
+    body_start: int = 0
+    body_end: int = 0
+    ctype: str = "text/plain"
+    params: dict[str, str] = field(default_factory=dict)
+    children: list["Part"] = field(default_factory=list)
+    depth: int = 0
+
+    def get(self, name: str, default: str = "") -> str:
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return default
+
+    def get_all(self, name: str) -> list[str]:
+        return [value for key, value in self.headers if key == name]
+
+    @property
+    def maintype(self) -> str:
+        return self.ctype.split("/", 1)[0]
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def looks_like_message(text: str) -> bool:
+    """True when the paste starts with a block of e-mail header fields."""
+    head = text[:6000].lstrip("\r\n \t")
+    lines = head.splitlines()[:40]
+    if lines and lines[0].startswith("From "):
+        lines = lines[1:]
+    known = 0
+    fields = 0
+    for line in lines:
+        if not line.strip():
+            break
+        if line[:1] in " \t":
+            continue
+        m = _FIELD_RE.match(line)
+        if not m:
+            return False
+        fields += 1
+        if m.group(1).lower() in KNOWN_HEADERS:
+            known += 1
+    return fields >= 2 and known >= 2
+
+
+def parse_headers(text: str, pos: int, end: int) -> tuple[list[tuple[str, str]], dict[str, tuple[int, int]], int]:
+    """Read header fields from pos. Returns (headers, first value spans, body start)."""
+    headers: list[tuple[str, str]] = []
+    spans: dict[str, tuple[int, int]] = {}
+    cur_name = None
+    cur_start = cur_end = 0
+    i = pos
+    if text.startswith("From ", i):  # mbox separator line
+        nl = text.find("\n", i, end)
+        i = end if nl < 0 else nl + 1
+
+    def flush():
+        if cur_name is not None and len(headers) < MAX_HEADERS:
+            value = re.sub(r"\s+", " ", text[cur_start:cur_end]).strip()
+            headers.append((cur_name, value))
+            spans.setdefault(cur_name, (cur_start, cur_end))
+
+    while i < end:
+        nl = text.find("\n", i, end)
+        line_end = end if nl < 0 else nl
+        nxt = end if nl < 0 else nl + 1
+        line = text[i:line_end]
+        if not line.strip():
+            flush()
+            return headers, spans, nxt
+        if line[:1] in " \t" and cur_name is not None:
+            cur_end = line_end
+        else:
+            m = _FIELD_RE.match(line)
+            if not m:
+                # not a header line: the body starts here (no blank line)
+                flush()
+                return headers, spans, i
+            flush()
+            cur_name = m.group(1).lower()
+            cur_start = i + m.end()
+            cur_end = line_end
+        i = nxt
+    flush()
+    return headers, spans, end
+
+
+def parse_ctype(value: str) -> tuple[str, dict[str, str]]:
+    if not value:
+        return "text/plain", {}
+    main = value.split(";", 1)[0].strip().lower() or "text/plain"
+    if "/" not in main:
+        main = "text/plain"
+    params = {}
+    for m in _PARAM_RE.finditer(value[:3000]):
+        name = m.group(1).lower().rstrip("*")
+        if name not in params:
+            params[name] = m.group(2) if m.group(2) is not None else m.group(3)
+    return main, params
+
+
+class _Counter:
+    def __init__(self):
+        self.parts = 0
+
+
+def parse_message(text: str, start: int = 0, end: int | None = None) -> Part:
+    end = len(text) if end is None else end
+    return _parse_part(text, start, end, 0, _Counter(), "text/plain")
+
+
+def _parse_part(text: str, start: int, end: int, depth: int, counter: _Counter, default_ctype: str) -> Part:
+    counter.parts += 1
+    headers, spans, body_start = parse_headers(text, start, end)
+    ctype_value = ""
+    for k, v in headers:
+        if k == "content-type":
+            ctype_value = v
+            break
+    ctype, params = parse_ctype(ctype_value) if ctype_value else (default_ctype, {})
+    part = Part(headers=headers, header_spans=spans, start=start, body_start=body_start, body_end=end,
+                ctype=ctype, params=params, depth=depth)
+    if depth >= MAX_DEPTH or counter.parts >= MAX_PARTS:
+        return part
+    if ctype.startswith("multipart/") and params.get("boundary"):
+        boundary = "--" + params["boundary"]
+        child_default = "message/rfc822" if ctype == "multipart/digest" else "text/plain"
+        positions = []  # (line start, line end incl. newline, is_close)
+        i = body_start
+        while len(positions) <= MAX_PARTS:
+            j = text.find(boundary, i, end)
+            if j < 0:
+                break
+            if j == body_start or text[j - 1] == "\n":
+                nl = text.find("\n", j, end)
+                line_end = end if nl < 0 else nl + 1
+                rest = text[j + len(boundary): line_end].strip()
+                if rest == "" or rest == "--":
+                    positions.append((j, line_end, rest == "--"))
+                    if rest == "--":
+                        break
+                i = line_end
+            else:
+                i = j + len(boundary)
+        for k, (ls, le, closing) in enumerate(positions):
+            if closing:
+                break
+            cs = le
+            ce = positions[k + 1][0] if k + 1 < len(positions) else end
+            # the CRLF before a boundary belongs to the boundary
+            if ce > cs and text[ce - 1] == "\n":
+                ce -= 1
+                if ce > cs and text[ce - 1] == "\r":
+                    ce -= 1
+            if counter.parts >= MAX_PARTS:
+                break
+            part.children.append(_parse_part(text, cs, ce, depth + 1, counter, child_default))
+    elif ctype in ("message/rfc822", "message/global") and depth + 1 < MAX_DEPTH:
+        cte = part.get("content-transfer-encoding").lower()
+        if cte not in ("base64", "quoted-printable"):
+            part.children.append(_parse_part(text, body_start, end, depth + 1, counter, "text/plain"))
+    return part
+
+
+def decode_body(text: str, part: Part) -> tuple[str, int | None]:
+    """The part's body as text. Returns (text, base) where base is the offset of
+    the text in the original when it is a verbatim slice, else None."""
+    raw = text[part.body_start: part.body_end]
+    cte = part.get("content-transfer-encoding").lower().strip()
+    charset = (part.params.get("charset") or "utf-8").strip().lower()
+    if cte == "base64":
+        data = re.sub(r"[^A-Za-z0-9+/]", "", raw)
+        data = data[: len(data) - len(data) % 4]
+        try:
+            blob = base64.b64decode(data)
+        except (binascii.Error, ValueError):
+            return "", None
+        return _bytes_to_text(blob, charset), None
+    if cte == "quoted-printable":
+        try:
+            blob = quopri.decodestring(raw.encode("latin-1", "replace"))
+        except (ValueError, binascii.Error):
+            return raw, part.body_start
+        return _bytes_to_text(blob, charset), None
+    return raw, part.body_start
+
+
+def _bytes_to_text(blob: bytes, charset: str) -> str:
+    for cs in (charset, "utf-8"):
+        try:
+            return blob.decode(cs)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return blob.decode("latin-1")
+
+
+def decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded words in a header value; never raises."""
+    if "=?" not in value:
+        return value
+    try:
+        from email.header import decode_header, make_header
+
+        return str(make_header(decode_header(value)))
+    except Exception:  # noqa: BLE001 - any malformed header stays as it is
+        return value
