@@ -89,3 +89,15 @@ def test_it_notices_a_staff_edit_of_a_loaded_row():
     assert not code.edited_by_staff
     code.meaning = "Edited by staff."
     assert code.edited_by_staff
+
+
+def test_it_keeps_a_steps_code_block_and_the_next_step_in_one_numbered_list():
+    body = (
+        "1. Check the quota:\n\n   ```\n   doveadm quota get -u a@example.com\n   ```\n\n"
+        "   This shows the usage.\n2. Raise the limit.\n3. Send again.\n"
+    )
+    html = make_article(body=body).body_html
+    assert html.count("<ol") == 1
+    assert html.count("<li") == 3
+    assert "<pre><span></span><code>doveadm quota get" in html or "<code>doveadm quota get" in html
+    assert "2. Raise" not in html
