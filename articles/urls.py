@@ -6,4 +6,5 @@ app_name = "articles"
 
 urlpatterns = [
     path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/feedback/", views.feedback, name="feedback"),
 ]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .admin_tools import FoundNothingFilter, SearchLogToolsMixin, SymptomToolsMixin
 from .models import CodeVariant, ErrorCode, SearchLog, Symptom, SymptomExample
 
 
@@ -31,8 +32,8 @@ class SymptomExampleInline(admin.StackedInline):
 
 
 @admin.register(Symptom)
-class SymptomAdmin(admin.ModelAdmin):
-    list_display = ("name", "key", "reason", "provider", "article", "weight")
+class SymptomAdmin(SymptomToolsMixin, admin.ModelAdmin):
+    list_display = ("name", "key", "reason", "provider", "article", "weight", "examples_check")
     list_filter = ("reason", "provider")
     search_fields = ("key", "name", "phrases", "examples__text")
     autocomplete_fields = ("codes", "article")
@@ -48,9 +49,9 @@ class SymptomAdmin(admin.ModelAdmin):
 
 
 @admin.register(SearchLog)
-class SearchLogAdmin(admin.ModelAdmin):
+class SearchLogAdmin(SearchLogToolsMixin, admin.ModelAdmin):
     list_display = ("created_at", "short_text", "found", "reason", "best_article", "source")
-    list_filter = ("found", "source", "reason")
+    list_filter = (FoundNothingFilter, "source", "reason")
     search_fields = ("text",)
     date_hierarchy = "created_at"
 

@@ -84,3 +84,13 @@ def page(browser):
 def screenshot_dir():
     OUTPUT_DIR.mkdir(exist_ok=True)
     return OUTPUT_DIR
+
+
+@pytest.fixture(autouse=True)
+def _fresh_diagnosis_index():
+    """Each test builds the index from its own database state."""
+    from kb import knowledge_source
+
+    knowledge_source.reset()
+    yield
+    knowledge_source.reset()

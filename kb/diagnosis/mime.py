@@ -116,6 +116,10 @@ def parse_headers(text: str, pos: int, end: int) -> tuple[list[tuple[str, str]],
         else:
             m = _FIELD_RE.match(line)
             if not m:
+                if cur_name is not None and text[cur_start:cur_end].rstrip().endswith(";") and "=" in line:
+                    cur_end = line_end  # a parameter continued without indentation
+                    i = nxt
+                    continue
                 # not a header line: the body starts here (no blank line)
                 flush()
                 return headers, spans, i
@@ -185,6 +189,10 @@ def _parse_part(text: str, start: int, end: int, depth: int, counter: _Counter, 
                 i = line_end
             else:
                 i = j + len(boundary)
+        if not positions:
+            # the boundary never occurs (edited or broken message): read the body as text
+            part.ctype = "text/plain"
+            return part
         for k, (ls, le, closing) in enumerate(positions):
             if closing:
                 break

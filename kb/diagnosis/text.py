@@ -29,7 +29,7 @@ MASK_TOKENS = ("<addr>", "<ip>", "<host>", "<id>")
 
 # --- variable parts -----------------------------------------------------------
 
-_ADDR = r"<?[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}>?"
+_ADDR = r"(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])<?[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}>?"
 _IPV4 = r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)"
 _IPV6 = r"(?<![0-9A-Fa-f:])(?:IPv6:)?(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,6}|[0-9A-Fa-f]{1,4})(?![0-9A-Fa-f:])"
 # A host name: two or more labels and an all-lower or all-upper alphabetic TLD
@@ -42,6 +42,7 @@ _ID = r"(?<![\w])(?!0x)(?=[A-Za-z0-9_-]{10,}(?![\w-]))(?=[A-Za-z_-]*\d[A-Za-z0-9
 _TOKEN_RE = re.compile(
     "|".join(
         [
+            r"(?P<url>https?://[^\s<>\"'()\[\]]{1,500})",  # kept as text: blocklist links name the list
             rf"(?P<addr>{_ADDR})",
             rf"(?P<ip>\[?(?:{_IPV4}|{_IPV6})\]?)",
             rf"(?P<host>{_HOST})",
@@ -52,7 +53,7 @@ _TOKEN_RE = re.compile(
 )
 
 # Continuation prefix of a multi-line reply: "550-5.7.1 " / "550 5.7.1 " at a line start.
-_CONT_RE = re.compile(r"(?m)^[ \t]*([245]\d\d)([- ])(?:[245]\.\d{1,3}\.\d{1,3}[ \t]*)?")
+_CONT_RE = re.compile(r"(?m)^[ \t]*(?:<<<[ \t]*)?([245]\d\d)([- ])(?:[245]\.\d{1,3}\.\d{1,3}[ \t]*)?")
 
 
 def decode_input(data: str | bytes) -> tuple[str, bool]:
@@ -176,7 +177,9 @@ class View:
             if ms > pos:
                 add_plain(pos, ms)
             kind = m.lastgroup
-            if kind == "ws":
+            if kind == "url":
+                add_plain(ms, me)
+            elif kind == "ws":
                 ws = m.group()
                 add_space(ms, me, ws.count("\n") >= 2)
             else:

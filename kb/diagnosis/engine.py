@@ -1,0 +1,240 @@
+"""diagnose(text, index) -> Diagnosis: the one entry point of the engine."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from . import match as M
+from .index import KnowledgeIndex
+from .parse import Parsed, RecipientInfo, Segment, find_codes, find_provider, find_stage, find_vendor_codes, parse
+from .reasons import NON_FAILURES
+from .result import Diagnosis, RecipientResult, Signals
+from .text import decode_input
+
+_ERROR_TEXT_LIMIT = 8000
+
+
+def _codes_of(segments: list[Segment]) -> tuple[list[str], list[str]]:
+    replies: list[str] = []
+    enhanced: list[str] = []
+    for seg in segments:
+        if seg.role == "subject":
+            continue
+        r, e = find_codes(seg.view.text)
+        replies.extend(r)
+        enhanced.extend(e)
+    return replies, enhanced
+
+
+def _pick_enhanced(status: str | None, found: list[str]) -> str | None:
+    """The recipient's Status, unless it is a bare class (x.0.0) and the error
+    text names a more specific code of the same class."""
+    if status and not status.endswith(".0.0"):
+        return status
+    for code in found:
+        if not code.endswith(".0.0") and (not status or code[0] == status[0]):
+            return code
+    return status or (found[0] if found else None)
+
+
+def _recipient_codes(rec: RecipientInfo) -> tuple[str | None, str | None]:
+    replies, enhanced = _codes_of(rec.segments)
+    return (replies[0] if replies else None), _pick_enhanced(rec.status, enhanced)
+
+
+def _shape_candidates(parsed: Parsed, index: KnowledgeIndex, recs: list[RecipientInfo]) -> list[M.Candidate]:
+    cands = []
+    if parsed.kind in NON_FAILURES:
+        score = M.SHAPE_SCORE
+        if parsed.kind == "vacation":
+            score = 0.60  # an auto-reply that says the mailbox is gone is a failure notice
+        why = {"feedback": "a complaint (feedback) report", "vacation": "an automatic reply",
+               "delivered": "a success report"}[parsed.kind]
+        cands.append(M.Candidate(parsed.kind, score, None, why=why))
+    if parsed.kind not in NON_FAILURES and any((r.action or "") == "expired" for r in recs):
+        cands.append(M.Candidate("expired", 0.85, None, why="the report says the message expired"))
+    elif parsed.kind not in NON_FAILURES and any((r.action or "") == "delayed" for r in recs):
+        cands.append(M.Candidate("expired", 0.60, None, why="a delay notice: delivery is still being retried"))
+    return cands
+
+
+def _candidates(segments: list[Segment], parsed: Parsed, index: KnowledgeIndex, signals: Signals,
+                enhanced: str | None, reply: str | None, recs: list[RecipientInfo]) -> list[M.Candidate]:
+    code_reason = None
+    if enhanced:
+        spec = index.code("enhanced", enhanced)
+        code_reason = spec.reason if spec else None
+    hits = M.segment_hits(segments, index, parsed.original)
+    # codes agree with a symptom only when they are the error's own codes
+    enh = {enhanced} if enhanced else set()
+    replies = {reply} if reply else set()
+    cands = M.phrase_candidates(hits, index, signals.provider, enh, replies, code_reason)
+    cands += M.code_candidates(index, enhanced, reply, signals.vendor_codes)
+    cands += _shape_candidates(parsed, index, recs)
+    return _stage_rule(cands, parsed, signals, enhanced, recs)
+
+
+def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enhanced: str | None,
+                recs: list[RecipientInfo] | None = None) -> list[M.Candidate]:
+    """Rules about the SHAPE of a bounce that re-read the top wording:
+
+    * unknown-user wording in a bounce that quotes a reply to DATA, or a reply
+      with no sign of RCPT TO and no x.1.x code (the server took the recipient
+      and refused the message later) -> filtered;
+    * unknown-user/host wording answered to MAIL FROM -> rejected (it is the
+      sender that was refused);
+    * a network failure reported in a final bounce with a temporary 4.4.x code:
+      the sending server retried until it gave up -> expired;
+    * a local delivery program (x-unix) failure -> mailererror, unless the
+      wording says the mailbox or disk is full.
+    """
+    recs = recs or []
+    if any(r.diag_type and r.diag_type.startswith("x-unix") for r in recs):
+        if not any(c.reason in ("mailboxfull", "systemfull") and c.symptom is not None for c in cands):
+            cands.append(M.Candidate("mailererror", 0.90, None, why="a local delivery program failed (x-unix)"))
+    if not cands:
+        return cands
+    top = max(cands, key=lambda c: c.score)
+
+    def derive(reason: str, note: str) -> None:
+        cands.append(M.Candidate(reason, top.score + 0.01, None, None, list(top.spans),
+                                 list(top.phrases), f"{top.why}; {note}"))
+
+    provider_specific = bool(top.provider) and top.provider == signals.provider
+    # userunknown needs evidence that the address itself was refused: an x.1.x
+    # code or a refusal at RCPT TO. A bounce that quotes an SMTP reply to
+    # another command (or to DATA) with unknown-user wording is a filter.
+    stage_ok = signals.stage not in ("rcpt", "mail") and (signals.stage == "data" or bool(signals.reply_code))
+    if top.reason == "userunknown" and parsed.is_message and stage_ok \
+            and not (enhanced and enhanced[1:4] == ".1.") and not provider_specific:
+        derive("filtered", "refused after the recipient was accepted")
+    elif top.reason in ("userunknown", "hostunknown") and signals.stage == "mail":
+        derive("rejected", "refused at MAIL FROM: the sender was refused")
+    elif top.reason == "networkerror" and parsed.is_message and parsed.kind == "bounce" \
+            and all((r.action or "failed") == "failed" for r in recs) \
+            and any("timed out" in p for p in top.phrases):
+        derive("expired", "the sending server kept retrying and gave up")
+    return cands
+
+
+def _diagnose(data, index: KnowledgeIndex) -> Diagnosis:
+    return _analyse(data, index)[0]
+
+
+def _analyse(data, index: KnowledgeIndex) -> tuple[Diagnosis, list[M.Candidate]]:
+    original, truncated = decode_input(data)
+    parsed = parse(original)
+    segments = [s for s in parsed.segments]
+    error_segments = [s for s in segments if s.role != "subject"]
+    error_text = "\n".join(s.text for s in error_segments)[:_ERROR_TEXT_LIMIT]
+
+    recs = parsed.recipients
+    first = recs[0] if recs else None
+    replies, enhanced_all = _codes_of(error_segments)
+    reply = enhanced = None
+    if first is not None:
+        reply, enhanced = _recipient_codes(first)
+    # the error's code: the recipient's own, else the first in the error text
+    diag_first = [s for s in error_segments if s.role in ("diag", "human-rcpt")]
+    d_replies, d_enh = _codes_of(diag_first)
+    reply = reply or (d_replies[0] if d_replies else None) or (replies[0] if replies else None)
+    enhanced = enhanced or _pick_enhanced(None, d_enh or enhanced_all)
+
+    remote = " ".join(r.remote_mta or "" for r in recs[:5])
+    signals = Signals(
+        reply_code=reply,
+        enhanced_code=enhanced,
+        provider=find_provider(remote + " " + error_text, parsed.header_text),
+        stage=find_stage(" ".join(s.text for s in diag_first)[:4000]) or find_stage(error_text),
+        vendor_codes=find_vendor_codes(error_text),
+        kind=parsed.kind if parsed.is_message or parsed.kind != "error" else "error",
+        reply_codes=list(dict.fromkeys(replies))[:20],
+        enhanced_codes=list(dict.fromkeys(enhanced_all))[:20],
+    )
+    first_digit = (enhanced or reply or "")[:1]
+    signals.temporary = True if first_digit == "4" else False if first_digit == "5" else None
+
+    cands = _candidates(segments, parsed, index, signals, enhanced, reply, recs)
+    base_cands = list(cands)
+    if first is not None and first.segments and parsed.kind not in NON_FAILURES and len(segments) > len(first.segments):
+        # the first failed recipient's own error text counts more than the rest
+        f_reply, f_enh = _recipient_codes(first)
+        f_signals = replace(signals, stage=find_stage(" ".join(sg.text for sg in first.segments)[:4000]) or signals.stage)
+        for c in _candidates(first.segments, parsed, index, f_signals, f_enh or enhanced, f_reply or reply, [first]):
+            c.score = c.score + 0.15
+            c.why = (c.why + "; the recipient's own error").lstrip("; ")
+            cands.append(c)
+    matches = M.rank(cands, index)
+    reason = matches[0].reason if matches else "undefined"
+
+    recipients = []
+    for rec in recs:
+        r_reply, r_enh = _recipient_codes(rec)
+        r_reason = reason
+        if len(recs) == 1:
+            pass  # one recipient: the report's reason, which already weighs its own error first
+        elif parsed.kind not in NON_FAILURES and rec.segments:
+            r_stage = find_stage(" ".join(sg.text for sg in rec.segments)[:4000])  # its own stage only
+            r_signals = replace(signals, stage=r_stage)
+            r_cands = _candidates(rec.segments, parsed, index, r_signals, r_enh or enhanced, r_reply, [rec])
+            for c in r_cands:  # the recipient's own error first, the whole report as context
+                c.score += 0.15
+            r_cands = [M.Candidate(c.reason, c.score * 0.7, c.article, c.symptom, [], [], c.why, c.provider)
+                       for c in base_cands] + r_cands
+            r_matches = M.rank(r_cands, index, limit=1)
+            if r_matches:
+                r_reason = r_matches[0].reason
+        elif parsed.kind not in NON_FAILURES and r_enh and r_enh != enhanced and len(recs) > 1:
+            r_matches = M.rank(M.code_candidates(index, r_enh, r_reply, []), index, limit=1)
+            if r_matches and r_matches[0].score >= M.CODE_SCORE:
+                r_reason = r_matches[0].reason
+        recipients.append(
+            RecipientResult(
+                address=rec.address, reason=r_reason, reply_code=r_reply, enhanced_code=r_enh,
+                action=rec.action, diagnostic=" ".join(" ".join(s.text.split()) for s in rec.segments)[:1000],
+                remote_mta=rec.remote_mta,
+            )
+        )
+    return Diagnosis(reason=reason, signals=signals, matches=matches, recipients=recipients,
+                     error_text=error_text, truncated=truncated), cands
+
+
+def diagnose(text: str | bytes, index: KnowledgeIndex) -> Diagnosis:
+    """Diagnose one paste. Never raises; time is bounded by the input limit."""
+    try:
+        return _diagnose(text, index)
+    except Exception:  # noqa: BLE001 - a paste must never break the page
+        return Diagnosis(reason="undefined", signals=Signals())
+
+
+def diagnose_example_ok(example: str, symptom_key: str, index: KnowledgeIndex) -> bool:
+    """True when `example` diagnoses as the symptom `symptom_key`.
+
+    Passes when the diagnosis' reason is the symptom's reason, the symptom's
+    phrases match the example, and the best candidate is either this symptom or
+    one leading to the same article (several symptoms, e.g. a shipped seed and a
+    server wording, may describe one error; the page shows that article either
+    way), or the shape of the paste itself (an ARF report, an auto-reply) with
+    the same reason. Used to check that every Symptom's examples point back at it.
+    """
+    sid = index.symptom_by_key.get(symptom_key)
+    if sid is None:
+        return False
+    symptom = index.symptoms[sid]
+    try:
+        result, cands = _analyse(example, index)
+    except Exception:  # noqa: BLE001
+        return False
+    own = [c.score for c in cands if c.symptom == sid]
+    if not own or result.reason != symptom.reason:
+        return False
+    top = max(cands, key=lambda c: c.score)
+    if max(own) >= top.score - 1e-9:
+        return True
+    if top.reason != symptom.reason:
+        return False
+    if top.symptom is None:
+        return True  # shape (report type) or code of the same reason
+    other = index.symptoms[top.symptom]
+    return bool(symptom.article) and other.article == symptom.article

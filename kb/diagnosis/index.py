@@ -1,0 +1,159 @@
+"""The compiled knowledge index: every symptom phrase in one Aho-Corasick
+automaton (so matching costs the same however many phrases staff add), codes
+in dicts, articles by slug."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from .knowledge import ArticleSpec, CodeSpec, KnowledgeSpec, SymptomSpec
+from .reasons import REASONS, UNKNOWN
+from .text import View
+
+WILDCARD_GAP = 60  # a "*" spans at most this many characters within one paragraph
+MAX_PHRASE_LEN = 300
+
+
+@dataclass(frozen=True)
+class Phrase:
+    id: int
+    text: str  # as staff wrote it (normalised)
+    parts: tuple[str, ...]  # one part, or two around the "*"
+    symptom: int  # index into KnowledgeIndex.symptoms
+    length: int  # characters without the wildcard: the phrase's specificity
+
+
+@dataclass
+class KnowledgeIndex:
+    symptoms: list[SymptomSpec] = field(default_factory=list)
+    phrases: list[Phrase] = field(default_factory=list)
+    automaton: object = None
+    keys: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # part -> [(phrase id, part no)]
+    codes: dict[tuple[str, str], CodeSpec] = field(default_factory=dict)
+    articles: dict[str, ArticleSpec] = field(default_factory=dict)
+    reason_articles: dict[str, str] = field(default_factory=dict)  # reason -> default article slug
+    symptom_by_key: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    version: str = ""
+
+    def code(self, kind: str, code: str) -> CodeSpec | None:
+        return self.codes.get((kind, code))
+
+    def article_for(self, slug: str | None, reason: str) -> ArticleSpec | None:
+        if slug and slug in self.articles:
+            return self.articles[slug]
+        default = self.reason_articles.get(reason)
+        return self.articles.get(default) if default else None
+
+
+def normalise_phrase(raw: str) -> tuple[tuple[str, ...], str] | str:
+    """(parts, normalised text) for a valid phrase, or an error message."""
+    if not isinstance(raw, str):
+        return "not text"
+    text = " ".join(raw.split()).lower()
+    if not text:
+        return "empty"
+    if len(text) > MAX_PHRASE_LEN:
+        return f"longer than {MAX_PHRASE_LEN} characters"
+    if text.count("*") > 1:
+        return "more than one '*' wildcard"
+    raw_parts = [p.strip() for p in text.split("*")]
+    parts = []
+    for p in raw_parts:
+        if not p:
+            return "a '*' at the start or end, or alone"
+        masked = View(p).text.strip()
+        if len(re.sub(r"<(?:addr|ip|host|id)>|[\W_]", "", masked)) < 2:
+            return "nothing left after masking addresses, host names and ids"
+        parts.append(masked)
+    content = sum(len(p) for p in parts)
+    if content < 3:
+        return "shorter than 3 characters"
+    return tuple(parts), " * ".join(parts)
+
+
+def build_index(spec: KnowledgeSpec) -> KnowledgeIndex:
+    index = KnowledgeIndex(version=getattr(spec, "version", "") or "")
+    for article in spec.articles:
+        index.articles[article.slug] = article
+    for article in sorted(spec.articles, key=lambda a: (len(a.slug), a.slug)):
+        index.reason_articles.setdefault(article.reason, article.slug)
+    for code in spec.codes:
+        index.codes[(code.kind, code.code)] = code
+
+    automaton = ahocorasick.Automaton()
+    for symptom in spec.symptoms:
+        if symptom.reason not in REASONS:
+            index.problems.append(f"symptom {symptom.key}: unknown reason {symptom.reason!r}")
+            continue
+        if symptom.key in index.symptom_by_key:
+            index.problems.append(f"symptom {symptom.key}: duplicate key, later one skipped")
+            continue
+        sid = len(index.symptoms)
+        index.symptoms.append(symptom)
+        index.symptom_by_key[symptom.key] = sid
+        seen = set()
+        for raw in symptom.phrases:
+            result = normalise_phrase(raw)
+            if isinstance(result, str):
+                index.problems.append(f"symptom {symptom.key}: phrase {raw!r} skipped: {result}")
+                continue
+            parts, text = result
+            if text in seen:
+                continue
+            seen.add(text)
+            pid = len(index.phrases)
+            index.phrases.append(Phrase(pid, text, parts, sid, sum(len(p) for p in parts)))
+            for part_no, part in enumerate(parts):
+                index.keys.setdefault(part, []).append((pid, part_no))
+    for key in index.keys:
+        automaton.add_word(key, key)
+    if index.keys:
+        automaton.make_automaton()
+        index.automaton = automaton
+    return index
+
+
+_WORD = re.compile(r"[A-Za-z0-9]")  # word edges matter for Latin words; not for CJK text
+
+
+def find_phrases(view_text: str, index: KnowledgeIndex, max_per_key: int = 40) -> dict[int, list[tuple[int, int]]]:
+    """Phrase id -> list of [start, end) ranges in the view text."""
+    if index.automaton is None or not view_text:
+        return {}
+    occ: dict[str, list[tuple[int, int]]] = {}
+    n = len(view_text)
+    for end_idx, key in index.automaton.iter(view_text):
+        start = end_idx - len(key) + 1
+        end = end_idx + 1
+        # whole words only at the phrase edges
+        if _WORD.match(key[0]) and start > 0 and _WORD.match(view_text[start - 1]):
+            continue
+        if _WORD.match(key[-1]) and end < n and _WORD.match(view_text[end]):
+            continue
+        lst = occ.setdefault(key, [])
+        if len(lst) < max_per_key:
+            lst.append((start, end))
+    hits: dict[int, list[tuple[int, int]]] = {}
+    for key, ranges in occ.items():
+        for pid, part_no in index.keys[key]:
+            phrase = index.phrases[pid]
+            if len(phrase.parts) == 1:
+                hits.setdefault(pid, []).extend(ranges)
+            elif part_no == 0:
+                tails = occ.get(phrase.parts[1])
+                if not tails:
+                    continue
+                for s0, e0 in ranges:
+                    for s1, e1 in tails:
+                        if s1 >= e0 and s1 - e0 <= WILDCARD_GAP and "\n" not in view_text[e0:s1]:
+                            hits.setdefault(pid, []).append((s0, e1))
+                            break
+    return hits
+
+
+def is_presentable(reason: str) -> bool:
+    return reason not in UNKNOWN
