@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kb.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,9 +153,12 @@ STORAGES = {
     },
 }
 
-# The largest paste we diagnose; longer ones get a clear message (HTTP 413).
-MAILFIX_MAX_PASTE_BYTES = env_int("MAILFIX_MAX_PASTE_BYTES", 256 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = MAILFIX_MAX_PASTE_BYTES * 2 + 65536
+# The largest paste we diagnose; longer ones get a clear message (HTTP 413) and
+# keep their text. A whole bounce of a few hundred KB must fit.
+MAILFIX_MAX_PASTE_BYTES = env_int("MAILFIX_MAX_PASTE_BYTES", 512 * 1024)
+# Form encoding can triple a text's size; bodies up to this reach the views, which
+# say "too large" and keep the paste; larger ones get the middleware's 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAILFIX_MAX_PASTE_BYTES * 4 + 65536
 
 # HTTPS=1 in production: the site is only reached over TLS (behind a proxy that sets X-Forwarded-Proto).
 HTTPS = env_bool("HTTPS", False)

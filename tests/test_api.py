@@ -95,7 +95,7 @@ def test_it_returns_413_for_an_oversized_raw_body_before_parsing(client, setting
 
 
 def test_it_returns_413_for_the_default_limit(client):
-    response = client.post(URL, data=("550 " * 70_000).encode(), content_type="text/plain")
+    response = client.post(URL, data=("550 " * 140_000).encode(), content_type="text/plain")
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"
 
