@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from . import match as M
@@ -84,8 +83,8 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
       and refused the message later) -> filtered;
     * unknown-user/host wording answered to MAIL FROM -> rejected (it is the
       sender that was refused);
-    * a network failure reported in a final bounce with a temporary 4.4.x code:
-      the sending server retried until it gave up -> expired;
+    * a connection time-out reported in a final bounce (every recipient
+      failed): the sending server retried until it gave up -> expired;
     * a local delivery program (x-unix) failure -> mailererror, unless the
       wording says the mailbox or disk is full.
     """
