@@ -12,10 +12,14 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
+from datetime import timedelta
 
 logger = logging.getLogger(__name__)
 
 MAX_LOGGED_CHARS = 2000
+# The page diagnoses as a person types; keystrokes within this window that only
+# extend (or trim) the previous search update that entry instead of adding one.
+TYPING_WINDOW = timedelta(seconds=60)
 # Only the head of a paste is stored; redact a little more than that so the cut
 # never lands inside an address that the patterns would have caught.
 _REDACT_WINDOW = MAX_LOGGED_CHARS * 3
@@ -99,14 +103,30 @@ def log_search(text: str, diagnosis, source: str) -> None:
     """Store one redacted search. A failure to log never fails the search."""
     from kb.models import SearchLog
 
+    from django.utils import timezone
+
     best = diagnosis.best if diagnosis is not None else None
+    values = {
+        "text": redact(text),
+        "reason": (diagnosis.reason if diagnosis is not None else "")[:20],
+        "best_article": ((best.article or "") if best else "")[:120],
+        "found": best is not None,
+    }
     try:
-        SearchLog.objects.create(
-            text=redact(text),
-            source=source[:10],
-            reason=(diagnosis.reason if diagnosis is not None else "")[:20],
-            best_article=((best.article or "") if best else "")[:120],
-            found=best is not None,
+        previous = (
+            SearchLog.objects.filter(source=source[:10], created_at__gte=timezone.now() - TYPING_WINDOW)
+            .order_by("-created_at", "-pk")
+            .first()
         )
+        if previous and _same_typing(previous.text, values["text"]):
+            SearchLog.objects.filter(pk=previous.pk).update(**values)
+        else:
+            SearchLog.objects.create(source=source[:10], **values)
     except Exception:  # a full disk or a locked database must not turn a search into an error page
         logger.exception("could not store a search log entry")
+
+
+def _same_typing(before: str, after: str) -> bool:
+    """One person still typing: the new text extends or trims the previous one."""
+    shorter, longer = sorted((before.strip(), after.strip()), key=len)
+    return bool(shorter) and longer.startswith(shorter)

@@ -93,3 +93,21 @@ def test_the_admin_filter_lists_only_searches_that_found_nothing(staff_client):
     response = staff_client.get("/admin/kb/searchlog/", {"result": "nothing"})
     assertContains(response, "nobody knows this error")
     assertNotContains(response, "mailbox full known")
+
+
+def test_it_keeps_one_entry_while_a_person_types_a_question(db):
+    from kb.models import SearchLog
+    from kb.searchlog import log_search
+
+    for typed in ("my mail", "my mails bounce", "my mails bounce with mailbox full"):
+        log_search(typed, None, "page")
+    assert list(SearchLog.objects.values_list("text", flat=True)) == ["my mails bounce with mailbox full"]
+
+
+def test_it_adds_a_new_entry_for_a_different_search(db):
+    from kb.models import SearchLog
+    from kb.searchlog import log_search
+
+    log_search("550 5.1.1 user unknown", None, "page")
+    log_search("421 too many connections", None, "page")
+    assert SearchLog.objects.count() == 2
