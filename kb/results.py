@@ -347,10 +347,20 @@ def _codes_found(diagnosis: Diagnosis) -> list[CodeInfo]:
     return infos
 
 
+# Articles about the sender's own mail program, where the reason alone
+# (networkerror) would point at "the network".
+ARTICLE_SIDES = {
+    "cannot-connect-to-smtp-server": "client",
+    "message-stuck-sending": "client",
+}
+
+
 def _side(diagnosis: Diagnosis, result: Result) -> str:
     if result.non_failure:
         return SIDE_LABELS["none"]
-    side = REASON_SIDES.get(diagnosis.reason) if result.best else None
+    side = None
+    if result.best:
+        side = ARTICLE_SIDES.get(result.best.match.article or "") or REASON_SIDES.get(diagnosis.reason)
     if side is None:
         from kb.models import ErrorCode
 

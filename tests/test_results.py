@@ -60,3 +60,13 @@ def test_steps_of_top_level_numbered_lists_get_anchors():
 def test_step_anchors_survive_a_greater_than_sign_in_an_attribute():
     out, _ = number_steps('<ol><li><a href="/x" title="a > b">x</a></li></ol>')
     assert out == '<ol><li id="step-1-1"><a href="/x" title="a > b">x</a></li></ol>'
+
+
+def test_it_says_a_connection_timeout_in_a_mail_program_is_on_your_side(client, db):
+    from django.core.management import call_command
+
+    call_command("loadkb", verbosity=0)
+    response = client.post("/", {"q": "Connecting to: smtp.example.com:25\nSocket Error #10060\nConnection timed out."})
+    content = response.content.decode()
+    assert "Your mail program cannot connect" in content or "cannot-connect-to-smtp-server" in content
+    assert "Your mail program or account" in content
