@@ -72,7 +72,8 @@ def test_command_line_json(corpus, capsys):
 @pytest.mark.corpus
 @pytest.mark.skipif(not (DEFAULT_PATH / "labels.jsonl").exists(), reason="corpus not present")
 def test_sisimai_corpus_floor():
-    """Guards against regressions; the figures are in the final report."""
+    """Guards against regressions: measured 562/618 (90.9%) messages and 599/657 (91.2%)
+    recipients; the floors are one point under."""
     report = evaluate_corpus(DEFAULT_PATH, build_index(spec_from_files()))
-    assert report.message_rate >= 0.88
-    assert report.recipient_rate >= 0.87
+    assert report.message_rate >= 0.899
+    assert report.recipient_rate >= 0.901

@@ -83,6 +83,12 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
       and refused the message later) -> filtered;
     * unknown-user/host wording answered to MAIL FROM -> rejected (it is the
       sender that was refused);
+    * a generic server error or "access denied" at connection/greeting,
+      before any login or address was sent -> blocked (the client was refused);
+    * a last error that only said "not now", in a final bounce whose words say
+      the queue lifetime ran out -> expired; an expiry blamed on DNS ->
+      networkerror (a specific cause such as a refused connection, DNS or
+      LDAP stays the reason);
     * a connection time-out reported in a final bounce (every recipient
       failed): the sending server retried until it gave up -> expired;
     * a local delivery program (x-unix) failure -> mailererror, unless the
@@ -110,11 +116,54 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
         derive("filtered", "refused after the recipient was accepted")
     elif top.reason in ("userunknown", "hostunknown") and signals.stage == "mail":
         derive("rejected", "refused at MAIL FROM: the sender was refused")
+    elif top.reason in ("systemerror", "securityerror") and signals.stage == "greeting" \
+            and top.symptom is not None and not provider_specific:
+        # refused when connecting or greeting, before any login or address was sent, with
+        # only a generic "service not available" / "access denied": the server turned
+        # this client away
+        derive("blocked", "refused at connection/greeting, before any address was sent")
+    elif top.reason in ("networkerror", "systemerror") and parsed.kind == "bounce" \
+            and _gave_up(cands) and _transient(top):
+        # the last attempt's error, in a report that says the queue lifetime ran out
+        derive("expired", "the sending server retried until the message expired")
+    elif top.reason == "expired" and top.symptom is not None and _dns_failure(cands, top.score - 0.3):
+        dns = max(_dns_candidates(cands, top.score - 0.3), key=lambda c: c.score)
+        cands.append(M.Candidate(dns.reason, top.score + 0.01, dns.article, dns.symptom, list(dns.spans),
+                                 list(dns.phrases), f"{dns.why}; it expired because DNS lookups kept failing",
+                                 dns.provider))
     elif top.reason == "networkerror" and parsed.is_message and parsed.kind == "bounce" \
             and all((r.action or "failed") == "failed" for r in recs) \
             and any("timed out" in p for p in top.phrases):
         derive("expired", "the sending server kept retrying and gave up")
     return cands
+
+
+_DNS_WORDS = ("dns", "name serv", "nameserver", "lookup")
+
+
+def _gave_up(cands: list[M.Candidate]) -> bool:
+    """The wording says the message expired in the queue (not a bare x.4.7 code)."""
+    return any(c.reason == "expired" and c.symptom is not None and c.score >= 0.45 for c in cands)
+
+
+# Wordings that give no cause, only "not now": the last attempt of a message that then
+# expired. A specific cause (refused connection, DNS, LDAP, a block) stays the reason.
+_ONLY_NOT_NOW = ("temporarily unavailable", "try again later", "try later", "not responding",
+                 "did not respond", "temporary failure", "temporarily unable")
+
+
+def _transient(top: M.Candidate) -> bool:
+    """The top wording only says the server could not take the message then."""
+    return bool(top.phrases) and all(any(w in p for w in _ONLY_NOT_NOW) for p in top.phrases)
+
+
+def _dns_candidates(cands: list[M.Candidate], floor: float) -> list[M.Candidate]:
+    return [c for c in cands if c.reason == "networkerror" and c.symptom is not None and c.score >= floor
+            and any(w in p for p in c.phrases for w in _DNS_WORDS)]
+
+
+def _dns_failure(cands: list[M.Candidate], floor: float) -> bool:
+    return bool(_dns_candidates(cands, floor))
 
 
 def _diagnose(data, index: KnowledgeIndex) -> Diagnosis:
@@ -155,6 +204,9 @@ def _analyse(data, index: KnowledgeIndex) -> tuple[Diagnosis, list[M.Candidate]]
     signals.temporary = True if first_digit == "4" else False if first_digit == "5" else None
 
     cands = _candidates(segments, parsed, index, signals, enhanced, reply, recs)
+    if parsed.delay_notice and not any(c.reason == "expired" and c.symptom is None for c in cands):
+        # a warning that delivery is late (no DSN says so): the report as a whole, once
+        cands.append(M.Candidate("expired", 0.60, None, why="a delay notice: delivery is still being retried"))
     base_cands = list(cands)
     if first is not None and first.segments and parsed.kind not in NON_FAILURES and len(segments) > len(first.segments):
         # the first failed recipient's own error text counts more than the rest

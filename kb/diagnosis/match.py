@@ -12,7 +12,9 @@ Candidates come from three sources.
 
    segment weights: a recipient's Diagnostic-Code or its own paragraph 1.0, a
    remote reply quoted in a transcript ("<<< 550 ...") 1.0, the rest of the
-   first human-readable part 0.85, later text parts 0.7 / 0.4, Subject 0.6.
+   first human-readable part 0.85, later text parts 0.7 / 0.4, Subject 0.6;
+   in a bare paste, a client library's own words before the server's reply
+   ("... The server response was:", "with message") 0.8, the reply 1.0.
    A symptom's score is
 
        s = max hit(p)
@@ -39,11 +41,17 @@ Candidates come from three sources.
    reason with 0.97; an automatic reply 0.60 (so a reply saying "this mailbox
    is no longer in use" can still win); Action: expired 0.85, Action: delayed
    0.60; Diagnostic-Code type x-unix gives mailererror 0.90 unless the wording
-   says the mailbox or disk is full. Rules that re-read the top candidate
-   (each adds the new reason at top + 0.01): unknown-user wording refused at
-   DATA, or quoted with a reply code but no sign of RCPT TO and no x.1.x code
-   -> filtered; unknown user/host refused at MAIL FROM -> rejected; a
-   connection time-out in a final bounce -> expired.
+   says the mailbox or disk is full; a delay warning without DSN fields
+   ("(Delay)" subject, "warning message only") expired 0.60, once per report.
+   Rules that re-read the top candidate (each adds the new reason at top +
+   0.01): unknown-user wording refused at DATA, or quoted with a reply code
+   but no sign of RCPT TO and no x.1.x code -> filtered; unknown user/host
+   refused at MAIL FROM -> rejected; a generic server error or "access
+   denied" at connection/greeting (before any login or address) -> blocked;
+   a final bounce whose last error only said "not now" (temporarily
+   unavailable, try again later, not responding) and whose words say the
+   queue lifetime ran out -> expired; an expiry whose words blame DNS ->
+   networkerror; a connection time-out in a final bounce -> expired.
 
 For a bounce, the first failed recipient's own text is scored again with
 +0.15, so the report's reason follows its first recipient. With several

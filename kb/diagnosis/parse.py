@@ -65,6 +65,7 @@ class Parsed:
     subject: str = ""
     feedback_type: str | None = None
     has_dsn: bool = False
+    delay_notice: bool = False  # a warning that delivery is late and still being retried
 
 
 # Lines that start the returned copy of the original message. (No two adjacent
@@ -322,6 +323,10 @@ _AUTOREPLY_SUBJECT = re.compile(
     r"abwesenheit|absence|vacation|away from|r[ée]ponse automatique|respuesta autom|i am away|on leave)"
 )
 _AUTOREPLY_BODY = re.compile(r"(?i)out of (?:the )?office|i am (?:currently )?(?:away|out)|on vacation|auto-?reply|automatic reply")
+# A delay warning, not (yet) a failure: "Delivery Status Notification (Delay)",
+# "Warning: message ... delayed", "Delayed Mail (still being retried)".
+_DELAY_SUBJECT = re.compile(r"(?i)\(delay\)|\bdelayed mail\b|^\s*warning:.{0,80}\bdelayed\b|delivery delay")
+_DELAY_BODY = re.compile(r"(?i)this is a warning message only|you do not need to resend your message")
 _MAILER = re.compile(r"(?i)mailer-daemon|postmaster|mail delivery|mail administrator|mailer daemon")
 
 
@@ -333,6 +338,14 @@ def parse(original: str) -> Parsed:
     else:
         _parse_plain(original, result)
     return result
+
+
+# Where a client library or relay hands over to the server's own reply.
+_INNER_REPLY = re.compile(
+    r"(?i)(?:the server response was|server repl(?:ied|y was)|the (?:remote )?server returned|the response was"
+    r"|with message(?=[ \t]*:?[ \t]*[\"']))[ \t]*:?[ \t]*"
+)
+_WRAPPER_WEIGHT = 0.8
 
 
 def _parse_plain(text: str, result: Parsed) -> None:
@@ -347,7 +360,14 @@ def _parse_plain(text: str, result: Parsed) -> None:
     if per_message.get("feedback-type") or re.search(r"(?im)^feedback-type:\s*\S", text[:end]):
         result.kind = "feedback"
         result.feedback_type = per_message.get("feedback-type")
-    result.segments.append(Segment(text, 0, end, True, "plain"))
+    inner = _INNER_REPLY.search(text, 0, min(end, 4000))
+    if inner and inner.end() < end:
+        # a client library's own words around the server's reply: the reply is the error,
+        # the wrapper ("requires a secure connection or ...") only its context
+        result.segments.append(Segment(text, 0, inner.end(), True, "plain", weight=_WRAPPER_WEIGHT))
+        result.segments.append(Segment(text, inner.end(), end, True, "plain"))
+    else:
+        result.segments.append(Segment(text, 0, end, True, "plain"))
     for rec in result.recipients:
         for seg in rec.segments:
             seg.recipient = result.recipients.index(rec)
@@ -472,6 +492,9 @@ def _parse_message(text: str, result: Parsed) -> None:
         result.kind = "vacation"
     else:
         result.kind = "bounce"
+    if result.kind == "bounce" and (_DELAY_SUBJECT.search(subject or "")
+                                    or any(_DELAY_BODY.search(seg.text[:3000]) for seg in human[:1])):
+        result.delay_notice = True
 
     # Recipients: DSN blocks first, human paragraphs attached by address.
     paragraphs: list[tuple[str, Segment]] = []
@@ -557,7 +580,8 @@ _STAGE_MARKERS = {
     "starttls": ["starttls", "tls handshake", "ssl handshake"],
     "auth": ["authentication", "auth ", "auth:", "535 ", "534 ", "535-", "534-", "username and password", "smtp auth"],
     "greeting": ["in reply to greeting", "in reply to helo", "in reply to ehlo", "after helo", "after ehlo", ">>> helo",
-                 ">>> ehlo", "initial connection", "smtp greeting", "banner", "helo command", "ehlo command"],
+                 ">>> ehlo", "initial connection", "smtp greeting", "banner", "helo command", "ehlo command",
+                 "refused to talk to me"],
     "connect": ["connect to", "connection timed out", "connection refused", "connection reset", "no route to host",
                 "network is unreachable", "could not connect", "cannot connect", "unable to connect", "socket error",
                 "timed out", "host not found", "failed to connect"],
@@ -578,24 +602,54 @@ def _stage_automaton():
 _STAGE_AUTO = _stage_automaton()
 
 
+# "connect to host[ip]:25: ..." only introduces what happened next; any other marker is
+# more precise ("connect to mx...: server refused to talk to me" is a refused greeting).
+_WEAK_MARKERS = frozenset({"connect to"})
+
+
 def find_stage(text: str) -> str | None:
-    """The SMTP stage the text names first (one pass over the text)."""
-    low = text[:65536].lower()
+    """The SMTP stage the text names first (one pass over the text; folded lines joined)."""
+    low = " ".join(text[:65536].lower().split())
     best = None
+    weak = None
     for end, (stage, marker) in _STAGE_AUTO.iter(low):
         start = end - len(marker) + 1
         if marker[0].isalnum() and start > 0 and low[start - 1].isalnum():
             continue
         if marker == "authentication" and low[end + 1: end + 9] == "-results":
             continue
+        if marker in _WEAK_MARKERS:
+            if weak is None:
+                weak = stage
+            continue
         if best is None or start < best[0] or (start == best[0] and len(marker) > best[2]):
             best = (start, stage, len(marker))
-    return best[1] if best else None
+    return best[1] if best else weak
+
+
+# Library wrappers that name the reply they wanted before the one they got:
+# Symfony/Laravel/Swift Mailer 'Expected response code "250" but got code "552", with
+# message "552 5.2.2 ..."', Go/.NET 'got 450, expected 2xx'. The code received is the error's.
+_EXPECTED_GOT = re.compile(
+    r"(?i)expected (?:response )?codes? [^\n]{0,40}?\bbut got(?: code)? \"?([245]\d\d)\b"
+    r"|\bgot(?: code)? \"?([245]\d\d)\"?, expected\b"
+)
 
 
 def find_codes(view_text: str) -> tuple[list[str], list[str]]:
     """(reply codes, enhanced codes) in order of appearance, from a masked view."""
     replies = [m.group(1) for m in REPLY_RE.finditer(view_text)]
+    if "got" in view_text or "Got" in view_text or "GOT" in view_text:
+        got = _EXPECTED_GOT.search(view_text)
+        if got:
+            code = got.group(1) or got.group(2)
+            # drop the code that was expected (it sits inside the wrapper's words)
+            inside = [m.group(1) for m in REPLY_RE.finditer(view_text, got.start(), got.end())]
+            rest = list(replies)
+            for c in inside:
+                if c in rest:
+                    rest.remove(c)
+            replies = [code] + rest
     enhanced = []
     for m in ENHANCED_RE.finditer(view_text):
         code = f"{m.group(1)}.{int(m.group(2))}.{int(m.group(3))}"
@@ -603,13 +657,29 @@ def find_codes(view_text: str) -> tuple[list[str], list[str]]:
     return replies, enhanced
 
 
+# Windows Sockets error names -> the numbers the codes table knows them by.
+WSA_NAMES = {
+    "WSAEACCES": "10013", "WSAEADDRINUSE": "10048", "WSAENETDOWN": "10050", "WSAENETUNREACH": "10051",
+    "WSAECONNABORTED": "10053", "WSAECONNRESET": "10054", "WSAETIMEDOUT": "10060",
+    "WSAECONNREFUSED": "10061", "WSAEHOSTDOWN": "10064", "WSAEHOSTUNREACH": "10065",
+    "WSAHOST_NOT_FOUND": "11001", "WSATRY_AGAIN": "11002", "WSANO_DATA": "11004",
+}
+
 _VENDOR_RE = re.compile(
     r"(?i)\b0x([0-9a-f]{8})\b"
-    r"|socket error\s*(?:#|:|number)?\s*(\d{4,5})\b|\bwsae\w+\b|\berror\s*(?:#|code)?\s*(1[01]\d{3})\b"
-    r"|\b(E(?:AUTH|CONNECTION|TIMEDOUT|SOCKET|ENVELOPE|MESSAGE|CONNREFUSED|NOTFOUND|DNS|CONNRESET|TLS|STREAMING|PROTOCOL|HOSTUNREACH|NETUNREACH|ADDRINUSE|PIPE))\b"
-    r"|\b(SMTP(?:Authentication|Connect|Recipients|Sender|Data|Server|Helo|NotSupported|Response)(?:Error|Refused|Disconnected)|SMTPServerDisconnected|SMTPException)\b"
-    r"|\[((?:TS[S0-9]|PH|CS|GL|RL|HM|IPTS|DNS|EMB)\d{1,2})\]"
-    r"|\((A?S\d{4})\)"
+    r"|socket error\s*(?:#|:|number)?\s*(\d{4,5})\b|\b(WSA[A-Z_]{4,20})\b|\berror\s*(?:#|code)?\s*(1[01]\d{3})\b"
+    # Node.js / Nodemailer error codes (ESTREAM is Nodemailer's, ESTREAMING is not a code)
+    r"|(?<!\w)(E(?:AUTH|OAUTH2|NOAUTH|MAXLIMIT|MAXRECIPIENTS|REQUIRETLS|CONNECTION|TIMEDOUT|SOCKET|ENVELOPE"
+    r"|MESSAGE|CONNREFUSED|NOTFOUND|DNS|CONNRESET|TLS|STREAM|PROTOCOL|HOSTUNREACH|NETUNREACH|ADDRINUSE|PIPE"
+    r"|AI_AGAIN))(?![\w-])"
+    # Python smtplib exception names; not Ruby's Net::SMTPAuthenticationError
+    r"|(?<!::)\b((?-i:SMTP(?:Authentication|Connect|Recipients|Sender|Data|Server|Helo|NotSupported|Response)(?:Error|Refused|Disconnected|Exception)|SMTPServerDisconnected|SMTPException))\b"
+    # Yahoo/AOL bracketed codes: [TSS04], [TS01], [PH01], [BL21] ...
+    r"|\[((?:TSS|TS|PH|BL|CS|GL|RL|HM|IPTS|DNS|EMB)\d{1,2})\]"
+    # Outlook.com codes in brackets or parentheses: (S3150), [AS3140]
+    r"|[(\[]((?:AS|S)\d{4})[)\]]"
+    # Outlook.com / Hotmail block codes: SC-004, RP-001, DY-001, OU-001
+    r"|(?<![\w-])((?:SC|RP|DY|OU)-\d{3})(?![\w-])"
 )
 
 
@@ -618,16 +688,21 @@ def find_vendor_codes(text: str) -> list[str]:
     for m in _VENDOR_RE.finditer(text[:65536]):
         if m.group(1):
             code = "0x" + m.group(1).upper()
-        elif m.group(2) or m.group(3):
-            code = m.group(2) or m.group(3)
-        elif m.group(4):
-            code = m.group(4).upper()
+        elif m.group(2) or m.group(4):
+            code = m.group(2) or m.group(4)
+        elif m.group(3):
+            name = m.group(3).upper()
+            code = WSA_NAMES.get(name, name)
         elif m.group(5):
-            code = m.group(5)
+            code = m.group(5).upper()
         elif m.group(6):
-            code = m.group(6).upper()
+            code = m.group(6)
         elif m.group(7):
             code = m.group(7).upper()
+        elif m.group(8):
+            code = m.group(8).upper()
+        elif m.group(9):
+            code = m.group(9).upper()
         else:
             code = m.group(0).upper()
         if code not in out:
@@ -643,7 +718,7 @@ _PROVIDER_MARKERS = {
     "google": ["gsmtp", "gcdp", "google.com", "gmail.com", "googlemail.com", "support.google", "googlegroups"],
     "microsoft": ["protection.outlook.com", "outlook.com", "hotmail.", "live.com", "msn.com", "exchangelabs",
                   "prod.outlook", "office365", "microsoft.com", "resolver.adr.", "smtpsend.", "storedrv."],
-    "yahoo": ["yahoo", "yahoodns", "[tss0", "[ts0", "[ph01]"],
+    "yahoo": ["yahoo", "yahoodns", "[tss0", "[ts0", "[ph01]", "[bl21]", "[bl23]"],
     "aol": ["aol.com", "aol.net", "aim.com"],
     "apple": ["icloud.com", "me.com", "mac.com", "apple.com"],
     "amazonses": ["amazonses", "ses.amazonaws", "email-smtp."],
@@ -671,6 +746,7 @@ _PROVIDER_MARKERS = {
     "windows": ["socket error", "wsaetimedout", "wsaeconnrefused"],
 }
 _WHOLE_WORD = {"eauth", "econnection", "esocket", "eenvelope"}
+_NOT_NAMESPACED = {"smtpauthenticationerror", "smtpserverdisconnected", "smtprecipientsrefused"}
 
 
 def _provider_automaton():
@@ -700,6 +776,8 @@ def find_provider(*texts: str) -> str | None:
                 continue
             if marker in _WHOLE_WORD and end + 1 < len(low) and low[end + 1].isalnum():
                 continue
+            if marker in _NOT_NAMESPACED and low[max(0, start - 2):start] == "::":
+                continue  # Ruby's Net::SMTPAuthenticationError is not Python's smtplib
             if best is None or start < best[0]:
                 best = (start, provider)
         if best:

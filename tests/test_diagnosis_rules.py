@@ -1,0 +1,213 @@
+"""Rules about the shape of error texts (parse.py, engine.py) and the wordings they rely on.
+
+Each test names the rule it pins; the texts are our own, anonymised, in the shapes real
+servers and libraries produce. No database: the index is built from the fixture files.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.diagnosis import build_index, diagnose
+from kb.diagnosis.parse import find_codes, find_provider, find_stage, find_vendor_codes
+from kb.kbfiles import read_all, spec_from_files
+
+
+@pytest.fixture(scope="module")
+def index():
+    return build_index(spec_from_files())
+
+
+def bounce(body: str, subject: str = "Undelivered Mail Returned to Sender", status: str = "5.0.0",
+           action: str = "failed", diag: str | None = None) -> str:
+    """A minimal multipart/report bounce for one recipient."""
+    dsn = (f"Final-Recipient: rfc822; ann@example.com\nAction: {action}\nStatus: {status}\n"
+           + (f"Diagnostic-Code: smtp; {diag}\n" if diag else ""))
+    return (
+        "From: MAILER-DAEMON@mx.example.net\nTo: bob@example.org\n"
+        f"Subject: {subject}\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+        f"--B\nContent-Type: text/plain\n\n{body}\n\n"
+        f"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n{dsn}\n--B--\n"
+    )
+
+
+# --- vendor codes ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("The connection to the server has failed. Error: WSAETIMEDOUT", "10060"),
+        ("WSAECONNREFUSED while connecting to smtp.example.net", "10061"),
+        ("Socket error WSAECONNRESET", "10054"),
+        ("WSAECONNABORTED: software caused connection abort", "10053"),
+        ("WSAENETUNREACH", "10051"),
+        ("WSAEACCES (permission denied)", "10013"),
+        ("WSAHOST_NOT_FOUND: smtp.example.net", "11001"),
+        ("WSANO_DATA for smtp.example.net", "11004"),
+        ("Error: Can't create new access token for user  code: 'EOAUTH2'", "EOAUTH2"),
+        ("Error: Missing credentials for \"PLAIN\" code: 'ENOAUTH'", "ENOAUTH"),
+        ("Error: Connection pool limit reached code: 'EMAXLIMIT'", "EMAXLIMIT"),
+        ("Error: Server does not support REQUIRETLS code: 'EREQUIRETLS'", "EREQUIRETLS"),
+        ("Error: getaddrinfo EAI_AGAIN smtp.example.net", "EAI_AGAIN"),
+        ("Error: Output stream failed code: 'ESTREAM'", "ESTREAM"),
+        ("Errno::ECONNREFUSED: Connection refused - connect(2) for 192.0.2.1:587", "ECONNREFUSED"),
+        ("550 5.7.1 Unfortunately, messages from [192.0.2.7] weren't sent. (S3150)", "S3150"),
+        ("550 5.7.1 Service unavailable, Client host [192.0.2.7] blocked [AS3140]", "AS3140"),
+        ("550 SC-004 (COL0-MC1-F1) Unfortunately, messages from 192.0.2.7 weren't sent.", "SC-004"),
+        ("553 5.7.2 [BL21] Connections will not be accepted from 192.0.2.7", "BL21"),
+        ("421 4.7.0 [TS01] Messages from 192.0.2.7 temporarily deferred", "TS01"),
+        ("554 5.7.9 Message not accepted for policy reasons [PH01]", "PH01"),
+    ],
+)
+def test_vendor_code_names(text, code):
+    assert code in find_vendor_codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Error: ESTREAMING failed",  # not a Nodemailer code (ESTREAM is)
+        "Net::SMTPAuthenticationError: 535 5.7.8 Bad username or password",  # Ruby, not Python
+        "System.Net.Mail.SmtpException: Failure sending mail.",  # .NET, not Python's SMTPException
+    ],
+)
+def test_vendor_code_look_alikes_are_not_codes(text):
+    assert find_vendor_codes(text) == []
+
+
+def test_ruby_error_is_not_python(index):
+    text = "Net::SMTPAuthenticationError: 535 5.7.8 Bad username or password"
+    assert find_provider(text) != "python"
+    d = diagnose(text, index)
+    assert all(m.symptom != "cli-python-smtp-authentication-error" for m in d.matches)
+    assert d.reason == "securityerror"
+
+
+# --- codes: the reply a library got, not the one it expected ---------------------------
+
+@pytest.mark.parametrize(
+    "text,reply,enhanced",
+    [
+        ('Expected response code 250 but got code "552", with message "552 5.2.2 Mailbox full"', "552", "5.2.2"),
+        ('Expected response code "250" but got code "535", with message "535 5.7.8 Error: authentication failed"',
+         "535", "5.7.8"),
+        ('Expected response codes "250, 251, 252" but got code "550", with message "550 5.1.1 No such user"',
+         "550", "5.1.1"),
+        ("smtp: unexpected response: got 450, expected 2xx", "450", None),
+    ],
+)
+def test_got_code_is_the_error_code(text, reply, enhanced):
+    replies, enh = find_codes(text)
+    assert replies[0] == reply
+    assert "250" not in replies
+    assert (enh[0] if enh else None) == enhanced
+
+
+def test_laravel_wrapper_reads_the_servers_code(index):
+    d = diagnose('Expected response code 250 but got code "552", with message "552 5.2.2 Mailbox is full"', index)
+    assert d.signals.reply_code == "552"
+    assert d.reason == "mailboxfull"
+
+
+# --- stage ---------------------------------------------------------------------------
+
+def test_stage_reads_folded_lines_and_prefers_the_precise_marker():
+    assert find_stage("host mx.example.net[192.0.2.1] refused to\n    talk to me: 554 go away") == "greeting"
+    assert find_stage("connect to mx.example.net[192.0.2.1]:25: server refused to talk to me: 421 busy") == "greeting"
+    assert find_stage("connect to mx.example.net[192.0.2.1]:25: Connection timed out") == "connect"
+
+
+# --- wordings moved or narrowed --------------------------------------------------------
+
+def test_gmail_nxdomain_is_a_domain_that_does_not_exist(index):
+    d = diagnose("The response was: DNS Error: DNS type 'mx' lookup of example.net responded with code NXDOMAIN "
+                 "Domain name not found: example.net", index)
+    assert d.reason == "hostunknown"
+    assert d.matches[0].article == "recipient-domain-does-not-exist"
+
+
+def test_bare_lf_is_a_format_error(index):
+    d = diagnose("550 5.6.11 SMTPSEND.BareLinefeedsAreIllegal; message contains bare LF characters", index)
+    assert d.reason == "notcompliantrfc"
+    assert d.matches[0].article == "message-not-rfc-compliant"
+
+
+def test_one_symptom_per_server_wording():
+    owners: dict[str, list[str]] = {}
+    for symptom in read_all().symptoms:
+        for phrase in symptom["phrases"]:
+            owners.setdefault(phrase.lower(), []).append(symptom["key"])
+    assert len(owners["email address is not verified"]) == 1
+    blocklist = next(s for s in read_all().symptoms if s["key"] == "srv-ip-blocklisted")
+    assert not any("refused to talk to me" in p for p in blocklist["phrases"])  # says nothing about a list
+    assert "access denied" not in blocklist["phrases"]
+
+
+def test_dotnet_wrapper_gives_way_to_the_server_reply(index):
+    d = diagnose("System.Net.Mail.SmtpException: The SMTP server requires a secure connection or the client was not "
+                 "authenticated. The server response was: 5.7.139 Authentication unsuccessful", index)
+    assert d.reason == "securityerror"
+    assert d.matches[0].article == "microsoft-365-smtp-auth-disabled"
+    assert d.matches[0].symptom != "cli-dotnet-secure-connection-not-authenticated"
+
+
+# --- refused before any address was sent -> blocked -----------------------------------
+
+def test_generic_refusal_at_greeting_is_blocked(index):
+    text = bounce("<ann@example.com>: host mx.example.com[192.0.2.9] refused to talk to me: 421 Service not "
+                  "available, closing transmission channel", status="4.0.0",
+                  diag="421 Service not available, closing transmission channel")
+    assert diagnose(text, index).reason == "blocked"
+
+
+def test_access_denied_at_initial_connection_is_blocked_elsewhere_securityerror(index):
+    at_connect = bounce("ann@example.com\n    host mx.example.com [192.0.2.9]\n    SMTP error from remote mail "
+                        "server after initial connection:\n    550 Access denied")
+    assert diagnose(at_connect, index).reason == "blocked"
+    later = "550 5.7.1 <ann@example.com>... Access denied"
+    assert diagnose(later, index).reason == "securityerror"
+
+
+# --- expiry -------------------------------------------------------------------------
+
+def test_retry_later_then_queue_lifetime_is_expired(index):
+    text = bounce("<ann@example.com>: Resources temporarily unavailable, please try again later [#4.1.9]. "
+                  "I'm not going to try again; this message has been in the queue too long.",
+                  subject="failure delivery", status="4.4.7")
+    assert diagnose(text, index).reason == "expired"
+
+
+def test_a_specific_cause_stays_the_reason_when_it_expired(index):
+    text = bounce("<ann@example.com>: Unable to contact LDAP server. (#4.4.3) I'm not going to try again; "
+                  "this message has been in the queue too long.", subject="failure delivery", status="4.4.3")
+    assert diagnose(text, index).reason == "systemerror"
+
+
+def test_expired_because_dns_failed_is_networkerror(index):
+    text = bounce("Delivery has failed to these recipients or groups:\nann@example.com\n"
+                  "Despite repeated attempts to deliver your message, querying the Domain Name System (DNS) for "
+                  "the recipient's domain location information failed.",
+                  subject="Undeliverable: hello", status="5.4.312",
+                  diag="550 5.4.312 Message expired, DNS query failed")
+    d = diagnose(text, index)
+    assert d.reason == "networkerror"
+    assert d.matches[0].article == "dns-lookup-failed-temporarily"
+
+
+def test_expired_with_only_the_words_of_an_expiry_stays_expired(index):
+    text = bounce("<ann@example.com>: Message expired after sitting in queue for 5 days",
+                  subject="Undeliverable", status="4.4.7")
+    assert diagnose(text, index).reason == "expired"
+
+
+def test_delay_warning_is_expired_once(index):
+    text = ("From: mailer-daemon@mx.example.net\nTo: bob@example.org\n"
+            "Subject: Mail Delivery Status Notification (Delay)\n\n"
+            "This message was created automatically by mail delivery system.\n\n"
+            "THIS IS A WARNING MESSAGE ONLY.\n\nYOU DO NOT NEED TO RESEND YOUR MESSAGE.\n\n"
+            "The following addresses had transient non-fatal errors\n\n"
+            "ann@example.com\n")
+    d = diagnose(text, index)
+    assert d.reason == "expired"
+    assert sum(1 for m in d.matches if m.reason == "expired") == 1
