@@ -19,7 +19,7 @@ REPLY_CODES = (
 ).split()
 
 # RFC 3463 and the IANA registry that extends it: subject -> highest detail.
-ENHANCED_DETAILS = {0: 0, 1: 10, 2: 4, 3: 5, 4: 7, 5: 5, 6: 5, 7: 30}
+ENHANCED_DETAILS = {0: 0, 1: 10, 2: 4, 3: 6, 4: 7, 5: 6, 6: 10, 7: 30}
 ENHANCED_CODES = [
     f"{cls}.{subject}.{detail}"
     for cls in (4, 5)
