@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-import markdown as md
-import nh3
+# Markdown and nh3 are imported when an article is rendered, not when Django
+# starts: command-line tools such as `manage.py diagnose` never render one.
 
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3",
@@ -50,6 +50,9 @@ def render_markdown(text: str) -> str:
     for the step's code blocks and notes); superfences allows fenced code inside
     a numbered step.
     """
+    import markdown as md
+    import nh3
+
     converter = md.Markdown(
         extensions=["extra", "sane_lists", "toc", "pymdownx.superfences"],
         extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}},

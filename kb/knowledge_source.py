@@ -22,39 +22,81 @@ _state: dict = {"index": None, "stamp": None, "checked_at": 0.0}
 
 
 def spec_from_database() -> KnowledgeSpec:
+    """The knowledge as plain data. Reads rows as tuples (no model instances) in
+    the models' own orderings: articles by title, codes by kind and code,
+    symptoms by key, a symptom's codes by kind and code, its examples by id."""
     from articles.models import Article
-    from kb.models import ErrorCode, KnowledgeStamp, Symptom
+    from kb.models import ErrorCode, KnowledgeStamp, Symptom, SymptomExample
 
     stamp = KnowledgeStamp.current()
-    articles = {
-        a.pk: a for a in Article.objects.published().only("pk", "slug", "title", "reason", "summary")
-    }
-    article_specs = tuple(
-        ArticleSpec(slug=a.slug, title=a.title, reason=a.reason, summary=a.summary,
-                    url=reverse("articles:detail", args=[a.slug]))
-        for a in articles.values()
-    )
+    rows = Article.objects.published().values_list("pk", "slug", "title", "reason", "summary")
+    slugs: dict[int, str] = {}
+    article_specs = []
+    url_of = _article_url_maker()
+    for pk, slug, title, reason, summary in rows:
+        slugs[pk] = slug
+        article_specs.append(ArticleSpec(slug=slug, title=title, reason=reason, summary=summary, url=url_of(slug)))
+
+    code_articles: dict[int, list[str]] = {}
+    links = ErrorCode.articles.through.objects.order_by("article__title").values_list("errorcode_id", "article_id")
+    for code_id, article_id in links:
+        slug = slugs.get(article_id)
+        if slug is not None:
+            code_articles.setdefault(code_id, []).append(slug)
     code_specs = []
-    for code in ErrorCode.objects.prefetch_related("articles"):
+    code_names: dict[int, str] = {}
+    for pk, code, kind, reason, title, temporary, provider in ErrorCode.objects.values_list(
+        "pk", "code", "kind", "reason", "title", "temporary", "provider"
+    ):
+        code_names[pk] = code
         code_specs.append(
-            CodeSpec(code=code.code, kind=code.kind, reason=code.reason, title=code.title,
-                     temporary=code.temporary, provider=code.provider,
-                     articles=tuple(a.slug for a in code.articles.all() if a.pk in articles))
+            CodeSpec(code=code, kind=kind, reason=reason, title=title, temporary=temporary, provider=provider,
+                     articles=tuple(code_articles.get(pk, ())))
         )
+
+    symptom_codes: dict[int, list[str]] = {}
+    links = Symptom.codes.through.objects.order_by("errorcode__kind", "errorcode__code").values_list(
+        "symptom_id", "errorcode__code"
+    )
+    for symptom_id, code in links:
+        symptom_codes.setdefault(symptom_id, []).append(code)
+    examples: dict[int, list[str]] = {}
+    for symptom_id, text in SymptomExample.objects.order_by("id").values_list("symptom_id", "text"):
+        examples.setdefault(symptom_id, []).append(text)
     symptom_specs = []
-    for symptom in Symptom.objects.prefetch_related("codes", "examples"):
-        article = articles.get(symptom.article_id)
+    for pk, key, name, reason, phrases, article_id, provider, weight in Symptom.objects.values_list(
+        "pk", "key", "name", "reason", "phrases", "article_id", "provider", "weight"
+    ):
         symptom_specs.append(
             SymptomSpec(
-                key=symptom.key, name=symptom.name, reason=symptom.reason,
-                phrases=tuple(symptom.phrase_list), article=article.slug if article else None,
-                provider=symptom.provider, weight=symptom.weight,
-                codes=tuple(c.code for c in symptom.codes.all()),
-                examples=tuple(e.text for e in symptom.examples.all()), id=symptom.pk,
+                key=key, name=name, reason=reason,
+                phrases=tuple(line.strip().lower() for line in phrases.splitlines() if line.strip()),
+                article=slugs.get(article_id), provider=provider, weight=weight,
+                codes=tuple(symptom_codes.get(pk, ())), examples=tuple(examples.get(pk, ())), id=pk,
             )
         )
-    return KnowledgeSpec(symptoms=tuple(symptom_specs), codes=tuple(code_specs), articles=article_specs,
+    return KnowledgeSpec(symptoms=tuple(symptom_specs), codes=tuple(code_specs), articles=tuple(article_specs),
                          version=str(stamp))
+
+
+_SLUG_MARK = "mailfix-slug-placeholder"
+
+
+def _article_url_maker():
+    """slug -> the article's URL. One reverse() for a placeholder slug, then plain text
+    replacement when that is exact (the same URL as reverse() for every slug);
+    otherwise reverse() per slug."""
+    template = reverse("articles:detail", args=[_SLUG_MARK])
+    if template.count(_SLUG_MARK) == 1:
+        head, tail = template.split(_SLUG_MARK)
+
+        def url_of(slug: str) -> str:
+            if slug and all(c.isascii() and (c.isalnum() or c in "-_") for c in slug):
+                return head + slug + tail
+            return reverse("articles:detail", args=[slug])
+
+        return url_of
+    return lambda slug: reverse("articles:detail", args=[slug])
 
 
 def get_index(force_check: bool = False) -> KnowledgeIndex:

@@ -110,7 +110,9 @@ def build_index(spec: KnowledgeSpec) -> KnowledgeIndex:
             for part_no, part in enumerate(parts):
                 index.keys.setdefault(part, []).append((pid, part_no))
     for key in index.keys:
-        automaton.add_word(key, key)
+        # the value carries what find_phrases needs: the key, its length, and
+        # whether its first / last character is a word character
+        automaton.add_word(key, (key, len(key), key[0] in _WORD_CHARS, key[-1] in _WORD_CHARS))
     if index.keys:
         automaton.make_automaton()
         index.automaton = automaton
@@ -118,6 +120,7 @@ def build_index(spec: KnowledgeSpec) -> KnowledgeIndex:
 
 
 _WORD = re.compile(r"[A-Za-z0-9]")  # word edges matter for Latin words; not for CJK text
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def find_phrases(view_text: str, index: KnowledgeIndex, max_per_key: int = 40) -> dict[int, list[tuple[int, int]]]:
@@ -126,15 +129,18 @@ def find_phrases(view_text: str, index: KnowledgeIndex, max_per_key: int = 40) -
         return {}
     occ: dict[str, list[tuple[int, int]]] = {}
     n = len(view_text)
-    for end_idx, key in index.automaton.iter(view_text):
-        start = end_idx - len(key) + 1
+    word = _WORD_CHARS
+    for end_idx, (key, klen, word_start, word_end) in index.automaton.iter(view_text):
+        start = end_idx - klen + 1
         end = end_idx + 1
         # whole words only at the phrase edges
-        if _WORD.match(key[0]) and start > 0 and _WORD.match(view_text[start - 1]):
+        if word_start and start > 0 and view_text[start - 1] in word:
             continue
-        if _WORD.match(key[-1]) and end < n and _WORD.match(view_text[end]):
+        if word_end and end < n and view_text[end] in word:
             continue
-        lst = occ.setdefault(key, [])
+        lst = occ.get(key)
+        if lst is None:
+            lst = occ[key] = []
         if len(lst) < max_per_key:
             lst.append((start, end))
     hits: dict[int, list[tuple[int, int]]] = {}

@@ -88,48 +88,48 @@ def looks_like_message(text: str) -> bool:
 
 def parse_headers(text: str, pos: int, end: int) -> tuple[list[tuple[str, str]], dict[str, tuple[int, int]], int]:
     """Read header fields from pos. Returns (headers, first value spans, body start)."""
-    headers: list[tuple[str, str]] = []
-    spans: dict[str, tuple[int, int]] = {}
-    cur_name = None
-    cur_start = cur_end = 0
+    fields: list[list] = []  # [lower-case name, value start, value end]
+    cur = None
     i = pos
+    body = end
     if text.startswith("From ", i):  # mbox separator line
         nl = text.find("\n", i, end)
         i = end if nl < 0 else nl + 1
-
-    def flush():
-        if cur_name is not None and len(headers) < MAX_HEADERS:
-            value = re.sub(r"\s+", " ", text[cur_start:cur_end]).strip()
-            headers.append((cur_name, value))
-            spans.setdefault(cur_name, (cur_start, cur_end))
-
+    match_field = _FIELD_RE.match
+    find = text.find
     while i < end:
-        nl = text.find("\n", i, end)
-        line_end = end if nl < 0 else nl
-        nxt = end if nl < 0 else nl + 1
+        nl = find("\n", i, end)
+        if nl < 0:
+            line_end = nxt = end
+        else:
+            line_end = nl
+            nxt = nl + 1
         line = text[i:line_end]
         if not line.strip():
-            flush()
-            return headers, spans, nxt
-        if line[:1] in " \t" and cur_name is not None:
-            cur_end = line_end
+            body = nxt
+            break
+        if cur is not None and line[0] in " \t":
+            cur[2] = line_end
         else:
-            m = _FIELD_RE.match(line)
+            m = match_field(line)
             if not m:
-                if cur_name is not None and text[cur_start:cur_end].rstrip().endswith(";") and "=" in line:
-                    cur_end = line_end  # a parameter continued without indentation
+                if cur is not None and text[cur[1]:cur[2]].rstrip().endswith(";") and "=" in line:
+                    cur[2] = line_end  # a parameter continued without indentation
                     i = nxt
                     continue
                 # not a header line: the body starts here (no blank line)
-                flush()
-                return headers, spans, i
-            flush()
-            cur_name = m.group(1).lower()
-            cur_start = i + m.end()
-            cur_end = line_end
+                body = i
+                break
+            cur = [m.group(1).lower(), i + m.end(), line_end]
+            fields.append(cur)
         i = nxt
-    flush()
-    return headers, spans, end
+    headers: list[tuple[str, str]] = []
+    spans: dict[str, tuple[int, int]] = {}
+    for name, start, stop in fields[:MAX_HEADERS]:
+        headers.append((name, " ".join(text[start:stop].split())))  # white-space runs to one space, stripped
+        if name not in spans:
+            spans[name] = (start, stop)
+    return headers, spans, body
 
 
 def parse_ctype(value: str) -> tuple[str, dict[str, str]]:

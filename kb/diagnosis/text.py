@@ -39,18 +39,52 @@ _HOST = r"(?<![\w.@-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}(?
 # trailing tokens). Codes such as 0x800CCC0E are left alone.
 _ID = r"(?<![\w])(?!0x)(?=[A-Za-z0-9_-]{10,}(?![\w-]))(?=[A-Za-z_-]*\d[A-Za-z0-9_-]*\d)(?=\d*[A-Za-z_][0-9_-]*[A-Za-z])[A-Za-z0-9_-]{10,200}"
 
+# White space is a token only where the view differs from the source: a run of
+# two or more characters, or one character that is not a plain space. A lone
+# space maps to itself, so it stays inside the surrounding plain text (far fewer
+# tokens; the view and its map are the same as with every gap a token).
+#
+# The scanner below finds exactly the tokens of
+#
+#     (?P<url>https?://...)|(?P<addr>_ADDR)|(?P<ip>\[?(?:_IPV4|_IPV6)\]?)|(?P<host>_HOST)|(?P<id>_ID)|(?P<ws>...)
+#
+# but each alternative first consumes one character from a class (its look-behind
+# re-checked on that character), so the regex engine skips an alternative after one
+# character test instead of entering it at every position; that makes the scan about
+# a third faster. The ip alternative is split by its first character ("[", a digit,
+# "I" of "IPv6:", a hex digit); all the ip* groups are the "ip" kind.
+_L = r"A-Za-z0-9!#$%&'*+/=?^_`{|}~.-"  # characters of an address's local part
+_X = r"0-9A-Fa-f"
+_V4_REST = r"(?:\d{1,3}\.){2}\d{1,3}(?![\d]|\.\d)"
+_V6_TAIL = rf"(?::|(?::[{_X}]{{1,4}}){{1,6}}|[{_X}]{{1,4}})(?![{_X}:])"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\."
 _TOKEN_RE = re.compile(
     "|".join(
         [
-            r"(?P<url>https?://[^\s<>\"'()\[\]]{1,500})",  # kept as text: blocklist links name the list
-            rf"(?P<addr>{_ADDR})",
-            rf"(?P<ip>\[?(?:{_IPV4}|{_IPV6})\]?)",
-            rf"(?P<host>{_HOST})",
-            rf"(?P<id>{_ID})",
-            r"(?P<ws>\s+)",
+            # kept as text: blocklist links name the list
+            r"h(?P<url>ttps?://[^\s<>\"'()\[\]]{1,500})",
+            # _ADDR
+            rf"[<{_L}](?<![{_L}][<{_L}])(?P<addr>(?:(?<=<)[{_L}]{{1,64}}|(?<!<)[{_L}]{{0,63}})"
+            r"@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}>?)",
+            # \[?(?:_IPV4|_IPV6)\]?
+            rf"\[(?P<ip>(?:{_IPV4}|{_IPV6})\]?)",
+            rf"\d(?<![\d.]\d)(?P<ip4>\d{{0,2}}\.{_V4_REST}\]?)",
+            rf"I(?<![{_X}:]I)(?P<ip6i>Pv6:(?:[{_X}]{{1,4}}:){{2,7}}{_V6_TAIL}\]?)",
+            rf"[{_X}](?<![{_X}:][{_X}])(?P<ip6>[{_X}]{{0,3}}:(?:[{_X}]{{1,4}}:){{1,6}}{_V6_TAIL}\]?)",
+            # _HOST
+            r"[A-Za-z0-9](?<![\w.@-][A-Za-z0-9])(?P<host>(?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\."
+            rf"(?:{_LABEL}){{0,7}}(?:[a-z]{{2,6}}|[A-Z]{{2,6}})(?![\w-]|\.[A-Za-z0-9])\.?)",
+            # _ID: its look-aheads re-stated from the second character on
+            r"[A-Za-z0-9_-](?<!\w[A-Za-z0-9_-])(?P<id>(?!(?<=0)x)(?=[A-Za-z0-9_-]{9,}(?![\w-]))"
+            r"(?:(?<=\d)(?=[A-Za-z0-9_-]*\d)|(?<=[A-Za-z_-])(?=[A-Za-z_-]*\d[A-Za-z0-9_-]*\d))"
+            r"(?:(?<=\d)(?=\d*[A-Za-z_][0-9_-]*[A-Za-z])|(?<=[A-Za-z_])(?=[0-9_-]*[A-Za-z]))"
+            r"[A-Za-z0-9_-]{9,199})",
+            # white space that is not one plain space
+            r"\s(?P<ws>\s+|(?<=[^\S ]))",
         ]
     )
 )
+_MASKS = {"addr": "<addr>", "ip": "<ip>", "ip4": "<ip>", "ip6i": "<ip>", "ip6": "<ip>", "host": "<host>", "id": "<id>"}
 
 # Continuation prefix of a multi-line reply: "550-5.7.1 " / "550 5.7.1 " at a line start.
 _CONT_RE = re.compile(r"(?m)^[ \t]*(?:<<<[ \t]*)?([245]\d\d)([- ])(?:[245]\.\d{1,3}\.\d{1,3}[ \t]*)?")
@@ -91,6 +125,38 @@ def decode_input(data: str | bytes) -> tuple[str, bool]:
     return text, truncated
 
 
+def _add_rare(source, os, oe, pieces, nstarts, ostarts, oends, verbatim, npos):
+    """Plain text [os, oe) holding a character whose lower case has another length:
+    each run between lone spaces is lowered on its own, those characters one by one."""
+    i = os
+    while i < oe:
+        # the run ends at a lone space (a space after a non-space character)
+        j = i + 1
+        while j < oe and not (source[j] == " " and not source[j - 1].isspace()):
+            j += 1
+        chunk = source[i:j]
+        low = chunk.lower()
+        if len(low) == len(chunk):
+            parts = [(low, i, j)]
+        else:
+            parts = []
+            for k, ch in enumerate(chunk):
+                lc = ch.lower()
+                parts.append((lc if len(lc) == 1 else ch, i + k, i + k + 1))
+        if j < oe:
+            parts.append((" ", j, j + 1))
+            j += 1
+        for text, ps, pe in parts:
+            pieces.append(text)
+            nstarts.append(npos)
+            ostarts.append(ps)
+            oends.append(pe)
+            verbatim.append(True)
+            npos += len(text)
+        i = j
+    return npos
+
+
 class View:
     """The normalised, masked matching view of one piece of text.
 
@@ -111,91 +177,103 @@ class View:
 
         # Continuation prefixes of multi-line replies are dropped (treated as a space).
         skip: list[tuple[int, int]] = []
-        for m in _CONT_RE.finditer(source, start, end):
-            ms = m.start()
-            if ms <= start:
-                continue
-            line_end = source.rfind("\n", start, ms)
-            if line_end < 0:
-                continue
-            line_start = source.rfind("\n", start, line_end) + 1
-            if line_start < start:
-                line_start = start
-            if m.group(1) + "-" in source[line_start:line_end]:
-                skip.append((ms, m.end()))
-        skip_i = 0
-
-        def add(piece: str, os: int, oe: int, verb: bool) -> None:
-            nonlocal npos
-            if not piece:
-                return
-            pieces.append(piece)
-            nstarts.append(npos)
-            ostarts.append(os)
-            oends.append(oe)
-            verbatim.append(verb)
-            npos += len(piece)
-
-        def add_plain(os: int, oe: int) -> None:
-            chunk = source[os:oe]
-            low = chunk.lower()
-            if len(low) == len(chunk):
-                add(low, os, oe, True)
-            else:  # rare characters whose lower case has another length
-                for k, ch in enumerate(chunk):
-                    lc = ch.lower()
-                    add(lc if len(lc) == 1 else ch, os + k, os + k + 1, True)
-
-        def add_space(os: int, oe: int, para: bool) -> None:
-            # collapse with a preceding space piece
-            if pieces and pieces[-1] in (" ", "\n") and oends[-1] == os:
-                if para and pieces[-1] == " ":
-                    pieces[-1] = "\n"
-                oends[-1] = oe
-                return
-            if not pieces:
-                return  # leading white space is dropped
-            add("\n" if para else " ", os, oe, False)
-
-        pos = start
-        for m in _TOKEN_RE.finditer(source, start, end):
-            ms, me = m.start(), m.end()
-            if ms < pos:
-                continue
-            # handle skipped continuation prefixes inside the plain gap
-            while skip_i < len(skip) and skip[skip_i][0] < ms:
-                ss, se = skip[skip_i]
-                skip_i += 1
-                if ss < pos:
+        if source.find("\n", start, end) >= 0:  # a prefix only counts after a line break
+            for m in _CONT_RE.finditer(source, start, end):
+                ms = m.start()
+                if ms <= start:
                     continue
-                if ss > pos:
-                    add_plain(pos, ss)
-                add_space(ss, se, False)
-                pos = se
+                line_end = source.rfind("\n", start, ms)
+                if line_end < 0:
+                    continue
+                line_start = source.rfind("\n", start, line_end) + 1
+                if line_start < start:
+                    line_start = start
+                if m.group(1) + "-" in source[line_start:line_end]:
+                    skip.append((ms, m.end()))
+        # events: (start, end, kind); kind None = a continuation prefix
+        events = [(m.start(), m.end(), m.lastgroup) for m in _TOKEN_RE.finditer(source, start, end)]
+        if skip:
+            # a prefix goes before the first token that starts after it (a token at the
+            # same place comes first)
+            merged = []
+            si = 0
+            for ev in events:
+                while si < len(skip) and skip[si][0] < ev[0]:
+                    merged.append((skip[si][0], skip[si][1], None))
+                    si += 1
+                merged.append(ev)
+            while si < len(skip):
+                merged.append((skip[si][0], skip[si][1], None))
+                si += 1
+            events = merged
+        events.append((end, end, ""))  # the end: flush the plain tail
+
+        append_piece = pieces.append
+        append_n = nstarts.append
+        append_os = ostarts.append
+        append_oe = oends.append
+        append_v = verbatim.append
+        masks = _MASKS
+        pos = start
+        for ms, me, kind in events:
             if ms < pos:
                 continue
             if ms > pos:
-                add_plain(pos, ms)
-            kind = m.lastgroup
-            if kind == "url":
-                add_plain(ms, me)
-            elif kind == "ws":
-                ws = m.group()
-                add_space(ms, me, ws.count("\n") >= 2)
-            else:
-                add(f"<{kind}>", ms, me, False)
+                # plain text [pos, ms); a lone space at its start (not part of a longer
+                # white-space run) collapses into a preceding space or is dropped at the start
+                os = pos
+                if source[os] == " " and (os == start or not source[os - 1].isspace()):
+                    if not pieces:
+                        os += 1
+                    elif pieces[-1] in (" ", "\n") and oends[-1] == os:
+                        oends[-1] = os + 1
+                        os += 1
+                if os < ms:
+                    chunk = source[os:ms]
+                    low = chunk.lower()
+                    if len(low) == len(chunk):
+                        append_piece(low)
+                        append_n(npos)
+                        append_os(os)
+                        append_oe(ms)
+                        append_v(True)
+                        npos += len(low)
+                    else:
+                        npos = _add_rare(source, os, ms, pieces, nstarts, ostarts, oends, verbatim, npos)
+            if kind is None or kind == "ws":  # a continuation prefix, or white space
+                para = kind is not None and source.count("\n", ms, me) >= 2
+                if pieces and pieces[-1] in (" ", "\n") and oends[-1] == ms:
+                    if para and pieces[-1] == " ":
+                        pieces[-1] = "\n"
+                    oends[-1] = me
+                elif pieces:
+                    append_piece("\n" if para else " ")
+                    append_n(npos)
+                    append_os(ms)
+                    append_oe(me)
+                    append_v(False)
+                    npos += 1
+            elif kind == "url":
+                chunk = source[ms:me]
+                low = chunk.lower()
+                if len(low) == len(chunk):
+                    append_piece(low)
+                    append_n(npos)
+                    append_os(ms)
+                    append_oe(me)
+                    append_v(True)
+                    npos += len(low)
+                else:
+                    npos = _add_rare(source, ms, me, pieces, nstarts, ostarts, oends, verbatim, npos)
+            elif kind:
+                mask = masks[kind]
+                append_piece(mask)
+                append_n(npos)
+                append_os(ms)
+                append_oe(me)
+                append_v(False)
+                npos += len(mask)
             pos = me
-        while skip_i < len(skip):
-            ss, se = skip[skip_i]
-            skip_i += 1
-            if ss < pos:
-                continue
-            if ss > pos:
-                add_plain(pos, ss)
-            add_space(ss, se, False)
-            pos = se
-        if pos < end:
-            add_plain(pos, end)
         self.text = "".join(pieces)
         self._nstarts = nstarts
         self._ostarts = ostarts

@@ -34,6 +34,9 @@ class Command(BaseCommand):
         "Many files are diagnosed in one process; with --json, one JSON object per input per line."
     )
     stealth_options = ("stdin",)
+    # Diagnosing reads the knowledge and prints; Django's system checks (URLs, admin,
+    # templates) only cost start-up time here. `manage.py check` still runs them all.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", metavar="FILE", help="Files to diagnose; '-' or none reads standard input.")
