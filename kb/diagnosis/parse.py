@@ -567,8 +567,10 @@ def _is_autoreply(top: mime.Part, subject: str, sender: str, human: list[Segment
 
 # --- signals read from the text's shape ------------------------------------------------
 
-REPLY_RE = re.compile(r"(?:^|(?<=[\s:;'\"(\[#=>]))([245][0-5]\d)(?=[- ]|$|\)|\.\s|,)", re.M)
-ENHANCED_RE = re.compile(r"(?<![\d.])#?([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
+# The look-behind sits after the first digit so the regex engine only tries it
+# where a 2, 4 or 5 is; it is the same rule as "at a line start or after a delimiter".
+REPLY_RE = re.compile(r"([245](?<![^\s:;'\"(\[#=>][245])[0-5]\d)(?=[- ]|$|\)|\.\s|,)", re.M)
+ENHANCED_RE = re.compile(r"(?=[#245])(?<![\d.])#?([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
 
 # What the text says about the SMTP stage, as literal lower-case markers.
 _STAGE_MARKERS = {
@@ -665,8 +667,11 @@ WSA_NAMES = {
     "WSAHOST_NOT_FOUND": "11001", "WSATRY_AGAIN": "11002", "WSANO_DATA": "11004",
 }
 
+# Every alternative starts with one of these characters; the look-ahead lets the
+# regex engine skip all other positions with one test.
 _VENDOR_RE = re.compile(
-    r"(?i)\b0x([0-9a-f]{8})\b"
+    r"(?i)(?=[0swerdo\[(])(?:"
+    r"\b0x([0-9a-f]{8})\b"
     r"|socket error\s*(?:#|:|number)?\s*(\d{4,5})\b|\b(WSA[A-Z_]{4,20})\b|\berror\s*(?:#|code)?\s*(1[01]\d{3})\b"
     # Node.js / Nodemailer error codes (ESTREAM is Nodemailer's, ESTREAMING is not a code)
     r"|(?<!\w)(E(?:AUTH|OAUTH2|NOAUTH|MAXLIMIT|MAXRECIPIENTS|REQUIRETLS|CONNECTION|TIMEDOUT|SOCKET|ENVELOPE"
@@ -680,6 +685,7 @@ _VENDOR_RE = re.compile(
     r"|[(\[]((?:AS|S)\d{4})[)\]]"
     # Outlook.com / Hotmail block codes: SC-004, RP-001, DY-001, OU-001
     r"|(?<![\w-])((?:SC|RP|DY|OU)-\d{3})(?![\w-])"
+    r")"
 )
 
 

@@ -3,7 +3,7 @@ DESIGN.md: field names there are fixed; fields may be added, never renamed."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -58,7 +58,21 @@ class Diagnosis:
         return self.matches[0] if self.matches else None
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        # A plain walk: dataclasses.asdict deep-copies every value and costs
+        # more than the diagnosis of a short reply.
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["signals"] = _fields(self.signals)
+        data["matches"] = [_fields(match) for match in self.matches]
         for match in data["matches"]:
             match["spans"] = [list(span) for span in match["spans"]]
+            match["phrases"] = list(match["phrases"])
+        data["recipients"] = [_fields(recipient) for recipient in self.recipients]
         return data
+
+
+def _fields(obj) -> dict:
+    data = {name: getattr(obj, name) for name in obj.__dataclass_fields__}
+    for name, value in data.items():
+        if isinstance(value, list):
+            data[name] = list(value)
+    return data
