@@ -590,18 +590,19 @@ _STAGE_MARKERS = {
 }
 
 
-def _stage_automaton():
+def _marker_automaton(markers_by_value: dict[str, list[str]]):
+    """One automaton over all markers; each hit yields (value, marker)."""
     import ahocorasick
 
     auto = ahocorasick.Automaton()
-    for stage, markers in _STAGE_MARKERS.items():
+    for value, markers in markers_by_value.items():
         for marker in markers:
-            auto.add_word(marker, (stage, marker))
+            auto.add_word(marker, (value, marker))
     auto.make_automaton()
     return auto
 
 
-_STAGE_AUTO = _stage_automaton()
+_STAGE_AUTO = _marker_automaton(_STAGE_MARKERS)
 
 
 # "connect to host[ip]:25: ..." only introduces what happened next; any other marker is
@@ -755,18 +756,7 @@ _WHOLE_WORD = {"eauth", "econnection", "esocket", "eenvelope"}
 _NOT_NAMESPACED = {"smtpauthenticationerror", "smtpserverdisconnected", "smtprecipientsrefused"}
 
 
-def _provider_automaton():
-    import ahocorasick
-
-    auto = ahocorasick.Automaton()
-    for provider, markers in _PROVIDER_MARKERS.items():
-        for marker in markers:
-            auto.add_word(marker, (provider, marker))
-    auto.make_automaton()
-    return auto
-
-
-_PROVIDER_AUTO = _provider_automaton()
+_PROVIDER_AUTO = _marker_automaton(_PROVIDER_MARKERS)
 
 
 def find_provider(*texts: str) -> str | None:
