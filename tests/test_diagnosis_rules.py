@@ -211,3 +211,55 @@ def test_delay_warning_is_expired_once(index):
     d = diagnose(text, index)
     assert d.reason == "expired"
     assert sum(1 for m in d.matches if m.reason == "expired") == 1
+
+
+# --- unknown-user wording: refused at RCPT TO (userunknown) or after DATA (filtered) ---
+
+def test_reply_naming_the_recipient_answers_rcpt_to(index):
+    # "550 <address>: ..." is how servers answer RCPT TO: the address itself was refused
+    d = diagnose(bounce("The mail system said:\n550 <ann@example.com>: User unknown"), index)
+    assert d.reason == "userunknown"
+
+
+def test_unknown_user_reply_with_no_sign_of_rcpt_is_a_filter(index):
+    d = diagnose(bounce("The mail system said:\n550 User unknown"), index)
+    assert d.reason == "filtered"
+
+
+def test_diagnostic_code_without_a_reply_code_still_quotes_the_server(index):
+    d = diagnose(bounce("Delivery failed.", diag="The email account that you tried to reach does not exist."), index)
+    assert d.reason == "filtered"
+
+
+def test_a_one_line_paste_of_unknown_user_is_userunknown(index):
+    # not a whole bounce: nothing says when it was refused, so the plain meaning stands
+    assert diagnose("550 User unknown", index).reason == "userunknown"
+
+
+def test_pipelined_transcript_refusal_shown_after_data_is_the_recipients(index):
+    body = ("   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n"
+            ">>> DATA\n<<< 550 5.5.0 Invalid recipient\n550 5.1.1 <ann@example.com>... User unknown\n"
+            "<<< 554 5.5.1 Error: no valid recipients\n")
+    assert diagnose(bounce(body, diag="550 5.5.0 Invalid recipient"), index).reason == "userunknown"
+
+
+def test_recipient_refused_at_end_of_data_is_a_filter(index):
+    body = ("<ann@example.com>: host mx.example.com[192.0.2.9] said: 550 Unknown user "
+            "(in reply to end of DATA command)")
+    assert diagnose(bounce(body), index).reason == "filtered"
+
+
+# --- a domain that was not found, in a report that calls it temporary -----------------
+
+def test_temporary_nxdomain_in_a_report_is_a_dns_failure(index):
+    body = ("The response was:\nDNS Error: DNS type 'mx' lookup of example.net responded with code NXDOMAIN\n"
+            "Domain name not found: example.net")
+    assert diagnose(bounce(body, status="4.0.0"), index).reason == "networkerror"
+    assert diagnose(bounce(body, status="5.0.0"), index).reason == "hostunknown"
+
+
+def test_gmail_security_block_is_gmails_policy_with_the_attachment_fix(index):
+    d = diagnose("552-5.7.0 This message was blocked because its content presents a potential\n"
+                 "552-5.7.0 security issue. - gsmtp", index)
+    assert d.reason == "policyviolation"
+    assert d.matches[0].article == "attachment-or-content-blocked"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from . import match as M
@@ -71,11 +72,31 @@ def _candidates(segments: list[Segment], parsed: Parsed, index: KnowledgeIndex, 
     cands = M.phrase_candidates(hits, index, signals.provider, enh, replies, code_reason)
     cands += M.code_candidates(index, enhanced, reply, signals.vendor_codes)
     cands += _shape_candidates(parsed, index, recs)
-    return _stage_rule(cands, parsed, signals, enhanced, recs)
+    return _stage_rule(cands, parsed, signals, enhanced, recs, segments)
+
+
+# A reply that repeats the recipient's address right after its code ("550 5.1.1 <a@b>:
+# Recipient address rejected", sendmail's "550 a@b... User unknown") is the answer to
+# RCPT TO: servers echo the address they were given in that command.
+_RCPT_ECHO = re.compile(
+    r"\b[45]\d\d[ :-]+(?:[245]\.\d{1,3}\.\d{1,3}[ :]+)?<?[^\s<>@:]+@[^\s<>@:]+?>:"
+)
+
+
+def _echoes_recipient(segments: list[Segment] | None) -> bool:
+    return any(_RCPT_ECHO.search(s.text[:4000]) for s in segments or () if s.role != "subject")
+
+
+def _no_valid_recipients(segments: list[Segment] | None) -> bool:
+    """A pipelining client sends RCPT TO and DATA together, so its transcript shows the
+    recipient's refusal after ">>> DATA"; the server's answer to DATA itself then says
+    no recipient was accepted."""
+    return any("no valid recipients" in s.text[:8000].lower() for s in segments or () if s.role != "subject")
 
 
 def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enhanced: str | None,
-                recs: list[RecipientInfo] | None = None) -> list[M.Candidate]:
+                recs: list[RecipientInfo] | None = None,
+                segments: list[Segment] | None = None) -> list[M.Candidate]:
     """Rules about the SHAPE of a bounce that re-read the top wording:
 
     * unknown-user wording in a bounce that quotes a reply to DATA, or a reply
@@ -110,10 +131,19 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
     # userunknown needs evidence that the address itself was refused: an x.1.x
     # code or a refusal at RCPT TO. A bounce that quotes an SMTP reply to
     # another command (or to DATA) with unknown-user wording is a filter.
-    stage_ok = signals.stage not in ("rcpt", "mail") and (signals.stage == "data" or bool(signals.reply_code))
+    at_rcpt = signals.stage in ("rcpt", "mail") or _echoes_recipient(segments)
+    # a DSN's Diagnostic-Code quotes the remote server even when it gives no reply code
+    quoted_reply = bool(signals.reply_code) or any(s.role == "diag" for s in segments or ())
+    at_data = signals.stage == "data" and not _no_valid_recipients(parsed.segments)
+    stage_ok = at_data or (not at_rcpt and signals.stage != "data" and quoted_reply)
     if top.reason == "userunknown" and parsed.is_message and stage_ok \
             and not (enhanced and enhanced[1:4] == ".1.") and not provider_specific:
         derive("filtered", "refused after the recipient was accepted")
+    elif top.reason == "hostunknown" and parsed.is_message and (enhanced or "").startswith("4.") \
+            and not provider_specific:
+        # the reporting server calls the failure temporary: its DNS lookup failed and it
+        # will retry, so this is a lookup failure rather than proof the domain is gone
+        derive("networkerror", "the report calls it temporary: a DNS lookup failed")
     elif top.reason in ("userunknown", "hostunknown") and signals.stage == "mail":
         derive("rejected", "refused at MAIL FROM: the sender was refused")
     elif top.reason in ("systemerror", "securityerror") and signals.stage == "greeting" \
