@@ -263,3 +263,45 @@ def test_gmail_security_block_is_gmails_policy_with_the_attachment_fix(index):
                  "552-5.7.0 security issue. - gsmtp", index)
     assert d.reason == "policyviolation"
     assert d.matches[0].article == "attachment-or-content-blocked"
+
+
+def _local_delivery_bounce(diag: str) -> str:
+    return bounce("The local delivery program failed.").replace(
+        "Status: 5.0.0\n", f"Status: 5.3.0\nDiagnostic-Code: X-Unix; {diag}\n")
+
+
+def test_local_program_failure_is_a_mailer_error(index):
+    assert diagnose(_local_delivery_bounce("procmail: Couldn't create the mailbox file"), index).reason == "mailererror"
+
+
+@pytest.mark.parametrize("exit_code", ["77", "78"])
+def test_local_program_without_permission_or_configuration_is_the_hosts_error(index, exit_code):
+    # sysexits.h: EX_NOPERM / EX_CONFIG blame the receiving host's set-up
+    assert diagnose(_local_delivery_bounce(exit_code), index).reason == "systemerror"
+
+
+# --- a gateway's report that wraps the real bounce -------------------------------------
+
+def _wrapped(inner: str) -> str:
+    return (
+        "From: scanner@gateway.example.net\nTo: bob@example.org\nSubject: Delivery failure\n"
+        'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="W"\n\n'
+        "--W\nContent-Type: text/plain\n\nThe following mail could not be delivered.\n"
+        "Reason: unable to deliver message to <ann@example.com>.\n\n"
+        f"--W\nContent-Type: message/rfc822\n\n{inner}\n--W--\n"
+    )
+
+
+def test_error_is_read_from_a_bounce_wrapped_by_a_gateway(index):
+    inner = ("From: bob@example.org\nTo: ann@example.com\nSubject: Returned mail\n\n"
+             "   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n"
+             ">>> RCPT To:<ann@example.com>\n<<< 550 5.1.1 <ann@example.com>... User unknown\n")
+    d = diagnose(_wrapped(inner), index)
+    assert d.reason == "userunknown"
+    assert "attached" in d.matches[0].why
+
+
+def test_an_ordinary_returned_message_is_never_read_as_the_error(index):
+    inner = ("From: bob@example.org\nTo: ann@example.com\nSubject: Lunch\n\n"
+             "My mailbox is full again, sorry: mailbox full, quota exceeded.\n")
+    assert diagnose(_wrapped(inner), index).reason == "undefined"

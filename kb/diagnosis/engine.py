@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from . import match as M
 from .index import KnowledgeIndex
-from .parse import Parsed, RecipientInfo, Segment, find_codes, find_provider, find_stage, find_vendor_codes, parse
+from .parse import Parsed, RecipientInfo, Segment, attached_report, find_codes, find_provider, find_stage, find_vendor_codes, parse
 from .reasons import NON_FAILURES
 from .result import Diagnosis, RecipientResult, Signals
 from .text import decode_input
@@ -116,8 +116,13 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
       wording says the mailbox or disk is full.
     """
     recs = recs or []
-    if any(r.diag_type and r.diag_type.startswith("x-unix") for r in recs):
-        if not any(c.reason in ("mailboxfull", "systemfull") and c.symptom is not None for c in cands):
+    local = [r for r in recs if r.diag_type and r.diag_type.startswith("x-unix")]
+    if local and not any(c.reason in ("mailboxfull", "systemfull") and c.symptom is not None for c in cands):
+        exit_codes = {sg.text.strip() for r in local for sg in r.segments if sg.role == "diag"}
+        if exit_codes & _HOST_SETUP_EXITS:
+            cands.append(M.Candidate("systemerror", 0.90, None,
+                                     why="the delivery program lacked permission or configuration on the receiving host"))
+        else:
             cands.append(M.Candidate("mailererror", 0.90, None, why="a local delivery program failed (x-unix)"))
     if not cands:
         return cands
@@ -168,6 +173,9 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
     return cands
 
 
+# sysexits.h: 77 EX_NOPERM and 78 EX_CONFIG blame the receiving host's set-up, not the program.
+_HOST_SETUP_EXITS = {"77", "78"}
+
 _DNS_WORDS = ("dns", "name serv", "nameserver", "lookup")
 
 
@@ -200,9 +208,16 @@ def _diagnose(data, index: KnowledgeIndex) -> Diagnosis:
     return _analyse(data, index)[0]
 
 
-def _analyse(data, index: KnowledgeIndex) -> tuple[Diagnosis, list[M.Candidate]]:
+def _analyse(data, index: KnowledgeIndex, nested: bool = False) -> tuple[Diagnosis, list[M.Candidate]]:
     original, truncated = decode_input(data)
     parsed = parse(original)
+    outer = _analyse_parsed(parsed, truncated, index)
+    if not nested and outer[0].reason == "undefined" and parsed.is_message and parsed.returned:
+        return _from_attached_report(parsed, outer, index)
+    return outer
+
+
+def _analyse_parsed(parsed: Parsed, truncated: bool, index: KnowledgeIndex) -> tuple[Diagnosis, list[M.Candidate]]:
     segments = [s for s in parsed.segments]
     error_segments = [s for s in segments if s.role != "subject"]
     error_text = "\n".join(s.text for s in error_segments)[:_ERROR_TEXT_LIMIT]
@@ -279,6 +294,21 @@ def _analyse(data, index: KnowledgeIndex) -> tuple[Diagnosis, list[M.Candidate]]
         )
     return Diagnosis(reason=reason, signals=signals, matches=matches, recipients=recipients,
                      error_text=error_text, truncated=truncated), cands
+
+
+def _from_attached_report(parsed: Parsed, outer_result: tuple[Diagnosis, list[M.Candidate]],
+                          index: KnowledgeIndex) -> tuple[Diagnosis, list[M.Candidate]]:
+    """When a gateway's own report names no error, the bounce it wraps may."""
+    outer, outer_cands = outer_result
+    inner_text = attached_report(parsed)
+    if inner_text is None:
+        return outer, outer_cands
+    inner, inner_cands = _analyse(inner_text, index, nested=True)
+    if inner.reason in ("undefined", *NON_FAILURES):
+        return outer, outer_cands
+    for match in inner.matches:
+        match.why = f"{match.why}; read from the delivery report attached to this one".lstrip("; ")
+    return replace(inner, error_text=outer.error_text or inner.error_text), inner_cands
 
 
 def diagnose(text: str | bytes, index: KnowledgeIndex) -> Diagnosis:

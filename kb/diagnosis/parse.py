@@ -66,6 +66,7 @@ class Parsed:
     feedback_type: str | None = None
     has_dsn: bool = False
     delay_notice: bool = False  # a warning that delivery is late and still being retried
+    returned: list[tuple[int, int]] = field(default_factory=list)  # spans of attached whole messages
 
 
 # Lines that start the returned copy of the original message. (No two adjacent
@@ -413,6 +414,8 @@ def _parse_message(text: str, result: Parsed) -> None:
         nonlocal feedback
         ctype = part.ctype
         if ctype in _RETURNED_TYPES and not top_level:
+            if ctype in ("message/rfc822", "message/global") and len(result.returned) < 3:
+                result.returned.append((part.body_start, part.body_end))
             return
         if ctype == "message/feedback-report":
             feedback = True
@@ -536,6 +539,25 @@ def _parse_message(text: str, result: Parsed) -> None:
         for seg in rec.segments:
             if seg.role in ("diag", "human-rcpt") and seg not in result.segments:
                 result.segments.append(seg)
+
+
+def attached_report(parsed: Parsed) -> str | None:
+    """The text of an attached message that is itself a delivery report, if any.
+
+    Some gateways (virus scanners, old Exchange) wrap the real bounce in a message of
+    their own that only says "could not be delivered"; the attached copy then holds the
+    error. An ordinary returned original is never read this way."""
+    for start, end in parsed.returned:
+        inner_text = parsed.original[start:end]
+        if not mime.looks_like_message(inner_text):
+            continue
+        inner = Parsed(original=inner_text, is_message=True)
+        _parse_message(inner_text, inner)
+        transcript = any(seg.role == "reply" for seg in inner.segments)
+        looks_like_report = bool(_MAILER.search(inner.header_text) or _BOUNCE_SUBJECT.search(inner.subject))
+        if inner.kind == "bounce" and (inner.has_dsn or transcript or looks_like_report):
+            return inner_text
+    return None
 
 
 _REPLY_LINES = re.compile(r"(?m)^[ \t]*<<<[ \t]*[245]\d\d.*(?:\n[ \t]*<<<[ \t]*[245]\d\d.*)*")
