@@ -305,3 +305,10 @@ def test_an_ordinary_returned_message_is_never_read_as_the_error(index):
     inner = ("From: bob@example.org\nTo: ann@example.com\nSubject: Lunch\n\n"
              "My mailbox is full again, sorry: mailbox full, quota exceeded.\n")
     assert diagnose(_wrapped(inner), index).reason == "undefined"
+
+
+def test_unknown_user_from_the_local_delivery_agent_is_userunknown(index):
+    # sendmail's mail.local looked the name up in the mailbox store itself
+    body = ("----- Transcript of session follows -----\nmail.local: unknown user: ann\n"
+            "554 <ann@example.com>... Service unavailable")
+    assert diagnose(bounce(body), index).reason == "userunknown"

@@ -87,6 +87,16 @@ def _echoes_recipient(segments: list[Segment] | None) -> bool:
     return any(_RCPT_ECHO.search(s.text[:4000]) for s in segments or () if s.role != "subject")
 
 
+# Local delivery agents on the recipient's own host: when they say the user is
+# unknown, the mailbox store itself looked the name up.
+_MAILBOX_STORE = ("mail.local:", "lmtp")
+
+
+def _from_mailbox_store(segments: list[Segment] | None) -> bool:
+    return any(marker in s.text[:4000].lower() for s in segments or () if s.role != "subject"
+               for marker in _MAILBOX_STORE)
+
+
 def _no_valid_recipients(segments: list[Segment] | None) -> bool:
     """A pipelining client sends RCPT TO and DATA together, so its transcript shows the
     recipient's refusal after ">>> DATA"; the server's answer to DATA itself then says
@@ -136,7 +146,7 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
     # userunknown needs evidence that the address itself was refused: an x.1.x
     # code or a refusal at RCPT TO. A bounce that quotes an SMTP reply to
     # another command (or to DATA) with unknown-user wording is a filter.
-    at_rcpt = signals.stage in ("rcpt", "mail") or _echoes_recipient(segments)
+    at_rcpt = signals.stage in ("rcpt", "mail") or _echoes_recipient(segments) or _from_mailbox_store(segments)
     # a DSN's Diagnostic-Code quotes the remote server even when it gives no reply code
     quoted_reply = bool(signals.reply_code) or any(s.role == "diag" for s in segments or ())
     at_data = signals.stage == "data" and not _no_valid_recipients(parsed.segments)
