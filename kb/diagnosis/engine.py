@@ -87,6 +87,17 @@ def _echoes_recipient(segments: list[Segment] | None) -> bool:
     return any(_RCPT_ECHO.search(s.text[:4000]) for s in segments or () if s.role != "subject")
 
 
+def _refused_after_rcpt(parsed: Parsed, signals: Signals, segments: list[Segment] | None) -> bool:
+    """The bounce shows the recipient was accepted and the message refused later."""
+    if signals.stage == "data":
+        return not _no_valid_recipients(parsed.segments)
+    if signals.stage in ("rcpt", "mail") or _echoes_recipient(segments) or _from_mailbox_store(segments):
+        return False
+    # a quoted server reply with no sign of RCPT TO; a DSN's Diagnostic-Code quotes the
+    # remote server even when it gives no reply code
+    return bool(signals.reply_code) or any(s.role == "diag" for s in segments or ())
+
+
 # Local delivery agents on the recipient's own host: when they say the user is
 # unknown, the mailbox store itself looked the name up.
 _MAILBOX_STORE = ("mail.local:", "lmtp")
@@ -111,7 +122,11 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
 
     * unknown-user wording in a bounce that quotes a reply to DATA, or a reply
       with no sign of RCPT TO and no x.1.x code (the server took the recipient
-      and refused the message later) -> filtered;
+      and refused the message later) -> filtered. Signs of RCPT TO: the stage
+      named, a reply that echoes "<address>:", a local delivery agent's words,
+      or a pipelined transcript whose DATA got "no valid recipients";
+    * a domain not found, in a report whose status is temporary (4.x.x) ->
+      networkerror (a DNS lookup failed and will be retried);
     * unknown-user/host wording answered to MAIL FROM -> rejected (it is the
       sender that was refused);
     * a generic server error or "access denied" at connection/greeting,
@@ -146,13 +161,8 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
     # userunknown needs evidence that the address itself was refused: an x.1.x
     # code or a refusal at RCPT TO. A bounce that quotes an SMTP reply to
     # another command (or to DATA) with unknown-user wording is a filter.
-    at_rcpt = signals.stage in ("rcpt", "mail") or _echoes_recipient(segments) or _from_mailbox_store(segments)
-    # a DSN's Diagnostic-Code quotes the remote server even when it gives no reply code
-    quoted_reply = bool(signals.reply_code) or any(s.role == "diag" for s in segments or ())
-    at_data = signals.stage == "data" and not _no_valid_recipients(parsed.segments)
-    stage_ok = at_data or (not at_rcpt and signals.stage != "data" and quoted_reply)
-    if top.reason == "userunknown" and parsed.is_message and stage_ok \
-            and not (enhanced and enhanced[1:4] == ".1.") and not provider_specific:
+    if top.reason == "userunknown" and parsed.is_message and not (enhanced and enhanced[1:4] == ".1.") \
+            and not provider_specific and _refused_after_rcpt(parsed, signals, segments):
         derive("filtered", "refused after the recipient was accepted")
     elif top.reason == "hostunknown" and parsed.is_message and (enhanced or "").startswith("4.") \
             and not provider_specific:
