@@ -138,7 +138,8 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
     * a connection time-out reported in a final bounce (every recipient
       failed): the sending server retried until it gave up -> expired;
     * a local delivery program (x-unix) failure -> mailererror, unless the
-      wording says the mailbox or disk is full.
+      wording says the mailbox or disk is full, or its exit code is 77/78
+      (sysexits: no permission, bad configuration) -> systemerror.
     """
     recs = recs or []
     local = [r for r in recs if r.diag_type and r.diag_type.startswith("x-unix")]
