@@ -50,6 +50,13 @@ def _current_vote(request: HttpRequest, article: Article) -> Vote | None:
     return Vote.objects.filter(article=article, visitor_hash=visitor_hash(visitor, article.pk)).first()
 
 
+def feedback_context(request: HttpRequest, slug: str | None) -> dict:
+    """The vote box's state for this visitor and article, wherever the box is shown."""
+    article = Article.objects.published().filter(slug=slug).first() if slug else None
+    vote = _current_vote(request, article) if article is not None else None
+    return {"fb_state": _feedback_state(vote), "fb_helpful": vote.helpful if vote else None}
+
+
 def _feedback_state(vote: Vote | None) -> str:
     if vote is None:
         return "ask"

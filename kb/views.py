@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from articles.models import Article
+from articles.views import feedback_context
 from kb.diagnosis import diagnose
 from kb.diagnosis.reasons import NON_FAILURES, REASON_LABELS, REASONS
 from kb.forms import PasteForm
@@ -79,6 +80,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     elif form.is_bound and form.too_large:
         status = 413
     context = {
+        **feedback_context(request, result.best.match.article if result and result.best else None),
         "form": form,
         "query": form.data.get("q", "").replace("\x00", " ") if form.is_bound else "",
         "result": result,

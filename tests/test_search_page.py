@@ -98,6 +98,16 @@ def test_it_offers_a_vote_under_the_best_match(client, kb):
     assertContains(response, 'action="/articles/recipient-mailbox-full/feedback/"')
 
 
+def test_the_vote_box_remembers_a_vote_already_given(client, kb):
+    client.post("/articles/recipient-mailbox-full/feedback/", {"helpful": "no"})
+    response = client.post("/", {"q": MAILBOX_ERROR})
+    assertContains(response, "Thanks for telling us. Sorry it did not help.")
+    assertNotContains(response, "<legend>Was this helpful?</legend>", html=True)
+    # another article's box still asks
+    other = client.post("/", {"q": "550 5.1.1 <carl@example.com>: Recipient address rejected: User unknown"})
+    assertContains(other, "<legend>Was this helpful?</legend>", html=True)
+
+
 def test_it_answers_a_short_linkable_get_query(client, kb):
     response = client.get("/", {"q": "552 5.2.2 mailbox full"})
     assertContains(response, "The recipient&#x27;s mailbox is full")
