@@ -24,7 +24,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ("updated_at", "created_at")
     inlines = [SymptomInline]
     fieldsets = (
-        (None, {"fields": ("title", "slug", "summary", "reason", "status")}),
+        (None, {"fields": ("title", "slug", "summary", "reason", "side", "status")}),
         ("Body (Markdown)", {"fields": ("body",)}),
         ("Related", {"fields": ("related", "created_at", "updated_at")}),
     )

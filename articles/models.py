@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from kb.diagnosis.reasons import REASON_CHOICES
-from kb.models import FixtureTracked
+from kb.models import FixtureTracked, Side
 
 from .markdown import html_to_text, render_markdown
 
@@ -33,6 +33,11 @@ class Article(FixtureTracked):
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=300, help_text="One line: what happened and what to do.")
     reason = models.CharField(max_length=20, choices=REASON_CHOICES)
+    side = models.CharField(
+        max_length=12, choices=Side.choices, blank=True,
+        help_text="Whose side the fix is on, shown with every diagnosis that leads here. "
+                  "Leave blank to take it from the reason.",
+    )
     body = models.TextField(
         help_text="Markdown. The fix as numbered steps; '## If you send the mail' and "
         "'## If you run the mail server' where senders and administrators do different things."
@@ -46,7 +51,15 @@ class Article(FixtureTracked):
 
     objects = ArticleQuerySet.as_manager()
 
-    FINGERPRINT_FIELDS = ("slug", "title", "summary", "reason", "body", "status")
+    FINGERPRINT_FIELDS = ("slug", "title", "summary", "reason", "body", "status", "side")
+
+    def fingerprint_data(self) -> dict:
+        data = super().fingerprint_data()
+        if not data["side"]:
+            # rows loaded before articles had a side keep their fingerprint, so loadkb
+            # does not take them for staff edits
+            del data["side"]
+        return data
 
     class Meta:
         ordering = ["title"]

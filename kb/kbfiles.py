@@ -16,7 +16,7 @@ from kb.diagnosis.knowledge import ArticleSpec, CodeSpec, KnowledgeSpec, Symptom
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 
-ARTICLE_FIELDS = ("title", "summary", "reason", "status", "related")
+ARTICLE_FIELDS = ("title", "summary", "reason", "status", "side", "related")
 CODE_KINDS = ("reply", "enhanced", "vendor")
 
 
@@ -55,6 +55,7 @@ def read_article(path: Path) -> dict:
         "summary": str(header["summary"]).strip(),
         "reason": str(header["reason"]).strip(),
         "status": str(header.get("status") or "published").strip(),
+        "side": str(header.get("side") or "").strip(),
         "related": [str(s) for s in header.get("related") or []],
         "body": body.strip() + "\n",
     }

@@ -67,7 +67,7 @@ def _apply(model, lookup: dict, values: dict, kind: str, report: LoadReport, lab
 def _load_articles(files: KBFiles, report: LoadReport) -> dict[str, Article]:
     touched = {}
     for data in files.articles:
-        values = {k: data[k] for k in ("title", "summary", "reason", "body", "status")}
+        values = {k: data[k] for k in ("title", "summary", "reason", "body", "status", "side")}
         obj, changed = _apply(Article, {"slug": data["slug"]}, values, "article", report, data["slug"])
         if changed is not None:
             touched[data["slug"]] = (obj, data["related"], changed)

@@ -141,6 +141,7 @@ class MatchInfo:
     summary: str = ""
     reason_label: str = ""
     article_id: int | None = None
+    side: str = ""  # the article's own side, when staff set one
 
 
 @dataclass
@@ -263,7 +264,7 @@ def build_result(text: str, diagnosis: Diagnosis, search_articles=None) -> Resul
     infos = [
         MatchInfo(match=m, title=articles[m.article].title, url=articles[m.article].get_absolute_url(),
                   summary=articles[m.article].summary, reason_label=REASON_LABELS.get(m.reason, m.reason),
-                  article_id=articles[m.article].pk)
+                  article_id=articles[m.article].pk, side=articles[m.article].side)
         for m in matches if m.article in articles
     ]
     if infos:
@@ -347,20 +348,12 @@ def _codes_found(diagnosis: Diagnosis) -> list[CodeInfo]:
     return infos
 
 
-# Articles about the sender's own mail program, where the reason alone
-# (networkerror) would point at "the network".
-ARTICLE_SIDES = {
-    "cannot-connect-to-smtp-server": "client",
-    "message-stuck-sending": "client",
-}
-
-
 def _side(diagnosis: Diagnosis, result: Result) -> str:
     if result.non_failure:
         return SIDE_LABELS["none"]
     side = None
     if result.best:
-        side = ARTICLE_SIDES.get(result.best.match.article or "") or REASON_SIDES.get(diagnosis.reason)
+        side = result.best.side or REASON_SIDES.get(diagnosis.reason)
     if side is None:
         from kb.models import ErrorCode
 

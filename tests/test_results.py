@@ -70,3 +70,18 @@ def test_it_says_a_connection_timeout_in_a_mail_program_is_on_your_side(client, 
     content = response.content.decode()
     assert "Your mail program cannot connect" in content or "cannot-connect-to-smtp-server" in content
     assert "Your mail program or account" in content
+
+
+def test_staff_can_say_whose_side_an_article_is_on(client, db):
+    from articles.models import Article
+    from tests.site_data import make_site_data
+
+    make_site_data()
+    paste = "552 5.2.2 <anna@example.com>: Recipient address rejected: Mailbox is full"
+    assert "The recipient&#x27;s mail server" in client.post("/", {"q": paste}).content.decode()
+    article = Article.objects.get(slug="recipient-mailbox-full")
+    article.side = "client"
+    article.save()
+    content = client.post("/", {"q": paste}).content.decode()
+    assert "Your mail program or account" in content
+    assert "The recipient&#x27;s mail server" not in content
