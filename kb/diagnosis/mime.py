@@ -72,12 +72,13 @@ def looks_like_message(text: str) -> bool:
         lines = lines[1:]
     known = 0
     fields = 0
+    match_field = _FIELD_RE.match
     for line in lines:
-        if not line.strip():
+        if not line or line.isspace():  # a blank line ends the header block
             break
-        if line[:1] in " \t":
+        if line[0] in " \t":
             continue
-        m = _FIELD_RE.match(line)
+        m = match_field(line)
         if not m:
             return False
         fields += 1
@@ -97,6 +98,7 @@ def parse_headers(text: str, pos: int, end: int) -> tuple[list[tuple[str, str]],
         i = end if nl < 0 else nl + 1
     match_field = _FIELD_RE.match
     find = text.find
+    # Lines are read in place (no copies): [i, line_end) is the line without its "\n".
     while i < end:
         nl = find("\n", i, end)
         if nl < 0:
@@ -104,23 +106,23 @@ def parse_headers(text: str, pos: int, end: int) -> tuple[list[tuple[str, str]],
         else:
             line_end = nl
             nxt = nl + 1
-        line = text[i:line_end]
-        if not line.strip():
+        first = text[i] if i < line_end else ""
+        if not first or first.isspace() and text[i:line_end].isspace():  # a blank line
             body = nxt
             break
-        if cur is not None and line[0] in " \t":
+        if cur is not None and first in " \t":
             cur[2] = line_end
         else:
-            m = match_field(line)
+            m = match_field(text, i, line_end)
             if not m:
-                if cur is not None and text[cur[1]:cur[2]].rstrip().endswith(";") and "=" in line:
+                if cur is not None and text[cur[1]:cur[2]].rstrip().endswith(";") and find("=", i, line_end) >= 0:
                     cur[2] = line_end  # a parameter continued without indentation
                     i = nxt
                     continue
                 # not a header line: the body starts here (no blank line)
                 body = i
                 break
-            cur = [m.group(1).lower(), i + m.end(), line_end]
+            cur = [m.group(1).lower(), m.end(), line_end]
             fields.append(cur)
         i = nxt
     headers: list[tuple[str, str]] = []

@@ -567,6 +567,30 @@ def _is_autoreply(top: mime.Part, subject: str, sender: str, human: list[Segment
 
 # --- signals read from the text's shape ------------------------------------------------
 
+def _remembered(limit: int):
+    """Keep a pure function's results for its last `limit` distinct strings: one
+    diagnosis asks about the same error text several times (the report, its first
+    recipient, each recipient). Results are immutable (the caller copies lists)."""
+
+    def wrap(func):
+        memory: dict = {}
+
+        def call(text: str):
+            found = memory.get(text, memory)
+            if found is memory:
+                found = func(text)
+                if len(memory) >= limit:
+                    memory.clear()
+                memory[text] = found
+            return found
+
+        call.__doc__ = func.__doc__
+        call.__name__ = func.__name__
+        return call
+
+    return wrap
+
+
 # The look-behind sits after the first digit so the regex engine only tries it
 # where a 2, 4 or 5 is; it is the same rule as "at a line start or after a delimiter".
 REPLY_RE = re.compile(r"([245](?<![^\s:;'\"(\[#=>][245])[0-5]\d)(?=[- ]|$|\)|\.\s|,)", re.M)
@@ -610,6 +634,7 @@ _STAGE_AUTO = _marker_automaton(_STAGE_MARKERS)
 _WEAK_MARKERS = frozenset({"connect to"})
 
 
+@_remembered(64)
 def find_stage(text: str) -> str | None:
     """The SMTP stage the text names first (one pass over the text; folded lines joined)."""
     low = " ".join(text[:65536].lower().split())
@@ -641,6 +666,12 @@ _EXPECTED_GOT = re.compile(
 
 def find_codes(view_text: str) -> tuple[list[str], list[str]]:
     """(reply codes, enhanced codes) in order of appearance, from a masked view."""
+    replies, enhanced = _codes_in(view_text)
+    return list(replies), list(enhanced)
+
+
+@_remembered(64)
+def _codes_in(view_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     replies = [m.group(1) for m in REPLY_RE.finditer(view_text)]
     if "got" in view_text or "Got" in view_text or "GOT" in view_text:
         got = _EXPECTED_GOT.search(view_text)
@@ -657,7 +688,7 @@ def find_codes(view_text: str) -> tuple[list[str], list[str]]:
     for m in ENHANCED_RE.finditer(view_text):
         code = f"{m.group(1)}.{int(m.group(2))}.{int(m.group(3))}"
         enhanced.append(code)
-    return replies, enhanced
+    return tuple(replies), tuple(enhanced)
 
 
 # Windows Sockets error names -> the numbers the codes table knows them by.
