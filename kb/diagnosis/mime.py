@@ -158,17 +158,32 @@ def parse_headers(text: str, pos: int, end: int) -> tuple[list[tuple[str, int, i
     return [(name, start, stop) for name, start, stop in fields[:MAX_HEADERS]], body
 
 
+# The last Content-Type values read: most parts of a bounce share a few of them.
+_CTYPES: dict[str, tuple[str, dict[str, str]]] = {}
+
+
 def parse_ctype(value: str) -> tuple[str, dict[str, str]]:
+    found = _CTYPES.get(value)
+    if found is None:
+        found = _parse_ctype(value)
+        if len(_CTYPES) >= 256:
+            _CTYPES.clear()
+        _CTYPES[value] = found
+    return found[0], dict(found[1])  # a copy: the caller may change its part's params
+
+
+def _parse_ctype(value: str) -> tuple[str, dict[str, str]]:
     if not value:
         return "text/plain", {}
     main = value.split(";", 1)[0].strip().lower() or "text/plain"
     if "/" not in main:
         main = "text/plain"
     params = {}
-    for m in _PARAM_RE.finditer(value[:3000]):
-        name = m.group(1).lower().rstrip("*")
-        if name not in params:
-            params[name] = m.group(2) if m.group(2) is not None else m.group(3)
+    if "=" in value:  # every parameter has one
+        for m in _PARAM_RE.finditer(value[:3000]):
+            name = m.group(1).lower().rstrip("*")
+            if name not in params:
+                params[name] = m.group(2) if m.group(2) is not None else m.group(3)
     return main, params
 
 

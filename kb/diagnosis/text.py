@@ -97,8 +97,10 @@ _TOKEN_RE = re.compile(
 )
 _MASKS = {"addr": "<addr>", "ip": "<ip>", "ip4": "<ip>", "ip6i": "<ip>", "ip6": "<ip>", "host": "<host>", "id": "<id>"}
 
-# Continuation prefix of a multi-line reply: "550-5.7.1 " / "550 5.7.1 " at a line start.
-_CONT_RE = re.compile(r"(?m)^[ \t]*(?:<<<[ \t]*)?([245]\d\d)([- ])(?:[245]\.\d{1,3}\.\d{1,3}[ \t]*)?")
+# Continuation prefix of a multi-line reply: "550-5.7.1 " / "550 5.7.1 " at a line start,
+# found with the line break before it: a literal first character lets the regex engine
+# leap from line break to line break (a prefix at the very start never counts).
+_CONT_RE = re.compile(r"\n[ \t]*(?:<<<[ \t]*)?([245]\d\d)([- ])(?:[245]\.\d{1,3}\.\d{1,3}[ \t]*)?")
 
 
 def decode_input(data: str | bytes) -> tuple[str, bool]:
@@ -208,12 +210,8 @@ def _events(source: str, start: int, end: int) -> tuple[list[tuple[int, int, str
     skip: list[tuple[int, int]] = []
     if source.find("\n", start, end) >= 0:  # a prefix only counts after a line break
         for m in _CONT_RE.finditer(source, start, end):
-            ms = m.start()
-            if ms <= start:
-                continue
-            line_end = source.rfind("\n", start, ms)
-            if line_end < 0:
-                continue
+            line_end = m.start()  # the line break before the prefix
+            ms = line_end + 1
             line_start = source.rfind("\n", start, line_end) + 1
             if line_start < start:
                 line_start = start
