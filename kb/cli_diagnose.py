@@ -13,6 +13,9 @@ from kb.diagnosis import MAX_INPUT_BYTES, KnowledgeIndex, diagnose
 from kb.diagnosis.reasons import NON_FAILURES, REASON_LABELS
 
 STDIN = "-"
+# json.dumps(..., ensure_ascii=True) without the circular-reference bookkeeping: results
+# are plain trees. One encoder for all inputs.
+_to_json = json.JSONEncoder(ensure_ascii=True, check_circular=False).encode
 EMPTY_DATABASE = "The database has no symptoms: run `manage.py loadkb`, or use --from-files."
 
 
@@ -47,7 +50,7 @@ def diagnose_inputs(names: list[str], index: KnowledgeIndex, *, as_json: bool, s
             failed += 1
             message = describe_error(error)
             if as_json:
-                out(json.dumps({"file": label, "error": message}, ensure_ascii=True))
+                out(_to_json({"file": label, "error": message}))
             else:
                 out(f"{label}: cannot read: {message}")
             continue
@@ -57,7 +60,7 @@ def diagnose_inputs(names: list[str], index: KnowledgeIndex, *, as_json: bool, s
         if as_json:
             payload = {"file": label, **result.to_dict()}
             payload["truncated"] = truncated or bool(result.truncated)
-            out(json.dumps(payload, ensure_ascii=True))
+            out(_to_json(payload))
         else:
             out(summary(label, result, truncated, site_url))
     return failed

@@ -627,6 +627,7 @@ def _marker_automaton(markers_by_value: dict[str, list[str]]):
 
 
 _STAGE_AUTO = _marker_automaton(_STAGE_MARKERS)
+_STAGE_LONGEST = max(len(marker) for markers in _STAGE_MARKERS.values() for marker in markers)
 
 
 # "connect to host[ip]:25: ..." only introduces what happened next; any other marker is
@@ -641,6 +642,8 @@ def find_stage(text: str) -> str | None:
     best = None
     weak = None
     for end, (stage, marker) in _STAGE_AUTO.iter(low):
+        if best is not None and end - _STAGE_LONGEST >= best[0]:
+            break  # hits come in order of their end: none from here starts at or before the best
         start = end - len(marker) + 1
         if marker[0].isalnum() and start > 0 and low[start - 1].isalnum():
             continue
@@ -833,6 +836,7 @@ _NOT_NAMESPACED = {"smtpauthenticationerror", "smtpserverdisconnected", "smtprec
 
 
 _PROVIDER_AUTO = _marker_automaton(_PROVIDER_MARKERS)
+_PROVIDER_LONGEST = max(len(marker) for markers in _PROVIDER_MARKERS.values() for marker in markers)
 
 
 def find_provider(*texts: str) -> str | None:
@@ -843,6 +847,8 @@ def find_provider(*texts: str) -> str | None:
         low = text[:65536].lower()
         best = None
         for end, (provider, marker) in _PROVIDER_AUTO.iter(low):
+            if best is not None and end - _PROVIDER_LONGEST >= best[0]:
+                break  # hits come in order of their end: none from here starts before the best
             start = end - len(marker) + 1
             if marker[0].isalnum() and start > 0 and low[start - 1].isalnum():
                 continue

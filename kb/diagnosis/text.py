@@ -177,10 +177,13 @@ class View:
     [start, end) range in the source string the view was built from.
     """
 
-    __slots__ = ("text", "_nstarts", "_ostarts", "_oends", "_verbatim")
+    # memo: a result another module derived from this view, with what it depends on
+    # (see match.py); the view lives as long as its segment, one diagnosis.
+    __slots__ = ("text", "_nstarts", "_ostarts", "_oends", "_verbatim", "memo")
 
     def __init__(self, source: str, start: int = 0, end: int | None = None):
         end = len(source) if end is None else end
+        self.memo = None
         events, prefixes = _events(source, start, end)
         if not prefixes and (source.isascii() or source[start:end].isascii()):
             built = _build_ascii(source, start, end, events)
