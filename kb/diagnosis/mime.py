@@ -37,7 +37,8 @@ class Part:
     range in the text and children. Field values are unfolded only when asked for:
     a bounce carries dozens of fields and the engine reads a handful."""
 
-    __slots__ = ("text", "fields", "start", "body_start", "body_end", "ctype", "params", "children", "depth")
+    __slots__ = ("text", "fields", "start", "body_start", "body_end", "ctype", "params", "children", "depth",
+                 "_first")
 
     def __init__(self, text: str = "", fields: list[tuple[str, int, int]] | None = None, start: int = 0,
                  body_start: int = 0, body_end: int = 0, ctype: str = "text/plain",
@@ -51,6 +52,7 @@ class Part:
         self.params = params if params is not None else {}
         self.children = children if children is not None else []
         self.depth = depth
+        self._first = None  # name -> (start, end) of its first field, made on demand
 
     def _value(self, start: int, stop: int) -> str:
         return " ".join(self.text[start:stop].split())  # white-space runs to one space, stripped
@@ -70,10 +72,17 @@ class Part:
         return spans
 
     def get(self, name: str, default: str = "") -> str:
-        for key, start, stop in self.fields:
-            if key == name:
-                return self._value(start, stop)
-        return default
+        first = self._first
+        if first is None:
+            if len(self.fields) < 8:  # a few fields: read them in order
+                for key, start, stop in self.fields:
+                    if key == name:
+                        return self._value(start, stop)
+                return default
+            # a message's own header: the engine asks it for a dozen fields
+            first = self._first = {key: (start, stop) for key, start, stop in reversed(self.fields)}
+        span = first.get(name)
+        return default if span is None else self._value(*span)
 
     def get_all(self, name: str) -> list[str]:
         return [self._value(start, stop) for key, start, stop in self.fields if key == name]
@@ -91,6 +100,12 @@ class Part:
 def looks_like_message(text: str) -> bool:
     """True when the paste starts with a block of e-mail header fields."""
     head = text[:6000].lstrip("\r\n \t")
+    # The loop below stops at the first blank line: split only what comes before the
+    # first empty one (cut just after a line break, so the lines before are the same).
+    for empty in ("\n\n", "\n\r\n"):
+        cut = head.find(empty)
+        if cut >= 0:
+            head = head[:cut + 1]
     lines = head.splitlines()[:40]
     if lines and lines[0].startswith("From "):
         lines = lines[1:]
