@@ -594,7 +594,10 @@ def _remembered(limit: int):
 # The look-behind sits after the first digit so the regex engine only tries it
 # where a 2, 4 or 5 is; it is the same rule as "at a line start or after a delimiter".
 REPLY_RE = re.compile(r"([245](?<![^\s:;'\"(\[#=>][245])[0-5]\d)(?=[- ]|$|\)|\.\s|,)", re.M)
-ENHANCED_RE = re.compile(r"(?=[#245])(?<![\d.])#?([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
+# An enhanced code, "#" allowed before it, not after a digit or dot. It starts with one
+# character from a class so the regex engine skips every other position cheaply; group 1
+# is the class digit after a "#", else the match's first character is (see _class_of).
+ENHANCED_RE = re.compile(r"[#245](?<![\d.][#245])(?:(?<=#)([245])|(?<=[245]))\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
 
 # What the text says about the SMTP stage, as literal lower-case markers.
 _STAGE_MARKERS = {
@@ -689,7 +692,7 @@ def _codes_in(view_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             replies = [code] + rest
     enhanced = []
     for m in ENHANCED_RE.finditer(view_text):
-        code = f"{m.group(1)}.{int(m.group(2))}.{int(m.group(3))}"
+        code = f"{m.group(1) or view_text[m.start()]}.{int(m.group(2))}.{int(m.group(3))}"
         enhanced.append(code)
     return tuple(replies), tuple(enhanced)
 
