@@ -181,7 +181,7 @@ class Command(BaseCommand):
         self.say(f"    {label:<34} {ours:>7.2f} s  {len(files) / ours:>8.0f} messages/s")
         startup = self._time_process([sys.executable, "manage.py", "diagnose", "--json", *source, os.devnull], runs)
         if startup is not None:
-            self.say(f"    {"  of which start-up alone":<34} {startup:>7.2f} s  (diagnose --json of one empty input)")
+            self.say(f"    {'  of which start-up alone':<34} {startup:>7.2f} s  (diagnose --json of one empty input)")
         perl = shutil.which("perl")
         has_sisimai = perl and subprocess.run([perl, "-MSisimai", "-e1"], capture_output=True).returncode == 0
         if not has_sisimai:
