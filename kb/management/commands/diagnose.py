@@ -8,6 +8,12 @@ from kb.cli_diagnose import EMPTY_DATABASE, STDIN, diagnose_inputs, failure_mess
 from kb.diagnosis import build_index
 
 
+def _first_line(error: Exception) -> str:
+    """The database's own words, without PostgreSQL's quoted query and caret lines."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else error.__class__.__name__
+
+
 class Command(BaseCommand):
     help = (
         "Diagnose pasted errors or bounce files: prints the reason, the best article and the codes. "
@@ -49,7 +55,7 @@ class Command(BaseCommand):
             index = get_index()
         except DatabaseError as error:
             raise CommandError(
-                f"Cannot read the knowledge from the database ({error}): run `manage.py migrate` and "
+                f"Cannot read the knowledge from the database ({_first_line(error)}): run `manage.py migrate` and "
                 "`manage.py loadkb`, or use --from-files."
             ) from error
         if not index.symptoms:
