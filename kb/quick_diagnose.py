@@ -46,12 +46,13 @@ def read_stamp(database: str) -> tuple | None:
 
     Read-only: a missing database file is not created here."""
     import sqlite3
-    from pathlib import Path
 
     if not database or database == ":memory:" or database.startswith("file:") or not os.path.isfile(database):
         return None
+    # an SQLite URI: "%", "?" and "#" escaped (urllib.parse would cost more start-up time)
+    path = os.path.abspath(database).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
     try:
-        connection = sqlite3.connect(Path(database).resolve().as_uri() + "?mode=ro", uri=True, timeout=20)
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=20)
         try:
             row = connection.execute(STAMP_QUERY).fetchone()
         finally:
