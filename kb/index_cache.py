@@ -35,7 +35,8 @@ def code_fingerprint(base_dir: str) -> str:
     """Size and modification time of the code that builds, pickles and reads the index."""
     import ahocorasick
 
-    parts = [sys.version, sys.executable, getattr(ahocorasick, "__file__", "") or "", str(getattr(ahocorasick, "unicode", ""))]
+    parts = [os.path.realpath(base_dir), sys.version, sys.executable, getattr(ahocorasick, "__file__", "") or "",
+             str(getattr(ahocorasick, "unicode", ""))]
     for folder in _SOURCE_DIRS:
         path = os.path.join(base_dir, folder)
         try:
