@@ -5,12 +5,12 @@ DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, HTTPS=1 and optionally REDIS_URL.
 """
 
 import os
-import secrets
 import sys
 from pathlib import Path
 
-import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+# Only what an error or a first start needs is imported where it is needed: this module
+# is also read by the quick start-up of `manage.py diagnose` (kb/quick_diagnose.py),
+# which does not set Django up.
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MAILFIX_VAR_DIR", BASE_DIR / "var"))
@@ -26,6 +26,8 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if value in ("0", "false", "no", "off"):
         return False
+    from django.core.exceptions import ImproperlyConfigured
+
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}")
 
 
@@ -36,6 +38,8 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
+        from django.core.exceptions import ImproperlyConfigured
+
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
 
 
@@ -49,6 +53,8 @@ def _secret_key() -> str:
         return os.environ["SECRET_KEY"]
     path = VAR_DIR / "secret_key"
     if not path.exists():
+        import secrets
+
         path.write_text(secrets.token_urlsafe(64))
         path.chmod(0o600)
     return path.read_text().strip()
@@ -107,8 +113,21 @@ TEMPLATES = [
     },
 ]
 
-_default_db = f"sqlite:///{VAR_DIR / 'mailfix.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_db, conn_max_age=60)}
+def default_database() -> dict:
+    """What dj_database_url.parse(f"sqlite:///{VAR_DIR}/mailfix.sqlite3", conn_max_age=60)
+    returns (tests/test_quick_diagnose.py checks it), without importing it."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "mailfix.sqlite3"), "USER": "", "PASSWORD": "",
+        "HOST": "", "PORT": "", "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": False, "DISABLE_SERVER_SIDE_CURSORS": False,
+    }
+
+
+if os.environ.get("DATABASE_URL"):
+    import dj_database_url
+
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+else:
+    DATABASES = {"default": default_database()}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing, and take the write lock up front so
     # two gunicorn workers never deadlock upgrading a read lock.

@@ -5,6 +5,7 @@ in dicts, articles by slug."""
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -123,8 +124,28 @@ _WORD = re.compile(r"[A-Za-z0-9]")  # word edges matter for Latin words; not for
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
+# The last texts find_phrases read, with the index they were read with: one diagnosis
+# scores the same error text several times (the report, its first recipient, each
+# recipient). Weak references, so an index the server replaced is not kept alive.
+_RECENT: dict = {}
+_RECENT_LIMIT = 64
+
+
 def find_phrases(view_text: str, index: KnowledgeIndex, max_per_key: int = 40) -> dict[int, list[tuple[int, int]]]:
-    """Phrase id -> list of [start, end) ranges in the view text."""
+    """Phrase id -> list of [start, end) ranges in the view text. The result may be
+    shared with other callers: read it, do not change it."""
+    key = (view_text, max_per_key)
+    found = _RECENT.get(key)
+    if found is not None and found[0]() is index:
+        return found[1]
+    hits = _find_phrases(view_text, index, max_per_key)
+    if len(_RECENT) >= _RECENT_LIMIT:
+        _RECENT.clear()
+    _RECENT[key] = (weakref.ref(index), hits)
+    return hits
+
+
+def _find_phrases(view_text: str, index: KnowledgeIndex, max_per_key: int) -> dict[int, list[tuple[int, int]]]:
     if index.automaton is None or not view_text:
         return {}
     occ: dict[str, list[tuple[int, int]]] = {}

@@ -96,24 +96,40 @@ def segment_hits(segments: list[Segment], index: KnowledgeIndex, original: str):
     """symptom id -> list of (phrase id, weighted hit score, original span or None)."""
     out: dict[int, list[tuple[int, float, tuple[int, int] | None]]] = {}
     for seg in segments:
-        view = seg.view
-        hits = find_phrases(view.text, index)
-        for pid, ranges in hits.items():
-            phrase = index.phrases[pid]
-            spec = 0.50 + 0.35 * min(1.0, phrase.length / 35.0)
-            for (s, e) in ranges[:5]:
-                span = None
-                a, b = view.span(s, e)
-                if seg.in_original:
-                    span = (a, b)
-                else:
-                    # decoded text: find the same words in the paste, if there
-                    piece = seg.source[a:b]
-                    pos = original.find(piece) if piece else -1
-                    if pos >= 0:
-                        span = (pos, pos + len(piece))
-                out.setdefault(phrase.symptom, []).append((pid, spec * seg.weight, span))
+        for symptom, item in _segment_items(seg, index, original):
+            out.setdefault(symptom, []).append(item)
     return out
+
+
+def _segment_items(seg: Segment, index: KnowledgeIndex, original: str) -> list:
+    """[(symptom id, (phrase id, weighted hit score, original span or None))] of one
+    segment. One diagnosis scores a segment several times (the report, its first
+    recipient, each recipient), so the result is kept on the segment's view, with
+    what else it depends on."""
+    view = seg.view
+    key = (index, seg.weight, seg.in_original, seg.source, original)
+    memo = view.memo
+    if memo is not None and len(memo[0]) == len(key) and all(a is b for a, b in zip(memo[0], key)):
+        return memo[1]
+    items = []
+    hits = find_phrases(view.text, index)
+    for pid, ranges in hits.items():
+        phrase = index.phrases[pid]
+        spec = 0.50 + 0.35 * min(1.0, phrase.length / 35.0)
+        for (s, e) in ranges[:5]:
+            span = None
+            a, b = view.span(s, e)
+            if seg.in_original:
+                span = (a, b)
+            else:
+                # decoded text: find the same words in the paste, if there
+                piece = seg.source[a:b]
+                pos = original.find(piece) if piece else -1
+                if pos >= 0:
+                    span = (pos, pos + len(piece))
+            items.append((phrase.symptom, (pid, spec * seg.weight, span)))
+    view.memo = (key, items)
+    return items
 
 
 def phrase_candidates(hits, index: KnowledgeIndex, provider: str | None, enhanced: set[str],

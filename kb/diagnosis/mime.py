@@ -14,7 +14,6 @@ import base64
 import binascii
 import quopri
 import re
-from dataclasses import dataclass, field
 
 MAX_DEPTH = 8
 MAX_PARTS = 300
@@ -33,26 +32,60 @@ KNOWN_HEADERS = frozenset(
 )
 
 
-@dataclass
 class Part:
-    headers: list[tuple[str, str]] = field(default_factory=list)  # (lower-case name, unfolded value)
-    header_spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # first occurrence value range
-    start: int = 0
-    body_start: int = 0
-    body_end: int = 0
-    ctype: str = "text/plain"
-    params: dict[str, str] = field(default_factory=dict)
-    children: list["Part"] = field(default_factory=list)
-    depth: int = 0
+    """One part of a message: its header fields, content type and parameters, body
+    range in the text and children. Field values are unfolded only when asked for:
+    a bounce carries dozens of fields and the engine reads a handful."""
+
+    __slots__ = ("text", "fields", "start", "body_start", "body_end", "ctype", "params", "children", "depth",
+                 "_first")
+
+    def __init__(self, text: str = "", fields: list[tuple[str, int, int]] | None = None, start: int = 0,
+                 body_start: int = 0, body_end: int = 0, ctype: str = "text/plain",
+                 params: dict[str, str] | None = None, children: list[Part] | None = None, depth: int = 0):
+        self.text = text
+        self.fields = fields if fields is not None else []  # (lower-case name, value start, value end)
+        self.start = start
+        self.body_start = body_start
+        self.body_end = body_end
+        self.ctype = ctype
+        self.params = params if params is not None else {}
+        self.children = children if children is not None else []
+        self.depth = depth
+        self._first = None  # name -> (start, end) of its first field, made on demand
+
+    def _value(self, start: int, stop: int) -> str:
+        return " ".join(self.text[start:stop].split())  # white-space runs to one space, stripped
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        """(lower-case name, unfolded value) of every field, in order."""
+        return [(name, self._value(start, stop)) for name, start, stop in self.fields]
+
+    @property
+    def header_spans(self) -> dict[str, tuple[int, int]]:
+        """Value range of the first occurrence of each field."""
+        spans: dict[str, tuple[int, int]] = {}
+        for name, start, stop in self.fields:
+            if name not in spans:
+                spans[name] = (start, stop)
+        return spans
 
     def get(self, name: str, default: str = "") -> str:
-        for key, value in self.headers:
-            if key == name:
-                return value
-        return default
+        first = self._first
+        if first is None:
+            if len(self.fields) < 8:  # a few fields: read them in order
+                for key, start, stop in self.fields:
+                    if key == name:
+                        return self._value(start, stop)
+                return default
+            # a message's own header: the engine asks it for a dozen fields
+            first = self._first = {key: (start, stop) for key, start, stop in reversed(self.fields)}
+        span = first.get(name)
+        return default if span is None else self._value(*span)
 
     def get_all(self, name: str) -> list[str]:
-        return [value for key, value in self.headers if key == name]
+        return [self._value(start, stop) for key, start, stop in self.fields if key == name]
 
     @property
     def maintype(self) -> str:
@@ -67,17 +100,24 @@ class Part:
 def looks_like_message(text: str) -> bool:
     """True when the paste starts with a block of e-mail header fields."""
     head = text[:6000].lstrip("\r\n \t")
+    # The loop below stops at the first blank line: split only what comes before the
+    # first empty one (cut just after a line break, so the lines before are the same).
+    for empty in ("\n\n", "\n\r\n"):
+        cut = head.find(empty)
+        if cut >= 0:
+            head = head[:cut + 1]
     lines = head.splitlines()[:40]
     if lines and lines[0].startswith("From "):
         lines = lines[1:]
     known = 0
     fields = 0
+    match_field = _FIELD_RE.match
     for line in lines:
-        if not line.strip():
+        if not line or line.isspace():  # a blank line ends the header block
             break
-        if line[:1] in " \t":
+        if line[0] in " \t":
             continue
-        m = _FIELD_RE.match(line)
+        m = match_field(line)
         if not m:
             return False
         fields += 1
@@ -86,8 +126,14 @@ def looks_like_message(text: str) -> bool:
     return fields >= 2 and known >= 2
 
 
-def parse_headers(text: str, pos: int, end: int) -> tuple[list[tuple[str, str]], dict[str, tuple[int, int]], int]:
-    """Read header fields from pos. Returns (headers, first value spans, body start)."""
+# One header field: its name, then its value up to the end of the line and over the
+# continuation lines that follow (a line that starts with a space or tab and is not blank).
+_FIELD_LINES_RE = re.compile(_FIELD_RE.pattern + r"([^\n]*(?:\n[ \t](?=[^\n]*?\S)[^\n]*)*)")
+
+
+def parse_headers(text: str, pos: int, end: int) -> tuple[list[tuple[str, int, int]], int]:
+    """Read header fields from pos. Returns ([(lower-case name, value start, value end)]
+    for at most MAX_HEADERS fields, body start)."""
     fields: list[list] = []  # [lower-case name, value start, value end]
     cur = None
     i = pos
@@ -95,54 +141,64 @@ def parse_headers(text: str, pos: int, end: int) -> tuple[list[tuple[str, str]],
     if text.startswith("From ", i):  # mbox separator line
         nl = text.find("\n", i, end)
         i = end if nl < 0 else nl + 1
-    match_field = _FIELD_RE.match
+    match_lines = _FIELD_LINES_RE.match
     find = text.find
     while i < end:
+        m = match_lines(text, i, end)
+        if m:  # a field with its continuation lines, in one step
+            cur = [m.group(1).lower(), m.start(2), m.end()]
+            fields.append(cur)
+            i = m.end() + 1
+            continue
+        # any other line: [i, line_end) without its "\n"
         nl = find("\n", i, end)
         if nl < 0:
             line_end = nxt = end
         else:
             line_end = nl
             nxt = nl + 1
-        line = text[i:line_end]
-        if not line.strip():
+        first = text[i] if i < line_end else ""
+        if not first or first.isspace() and text[i:line_end].isspace():  # a blank line
             body = nxt
             break
-        if cur is not None and line[0] in " \t":
+        if cur is not None and first in " \t":
             cur[2] = line_end
+        elif cur is not None and text[cur[1]:cur[2]].rstrip().endswith(";") and find("=", i, line_end) >= 0:
+            cur[2] = line_end  # a parameter continued without indentation
         else:
-            m = match_field(line)
-            if not m:
-                if cur is not None and text[cur[1]:cur[2]].rstrip().endswith(";") and "=" in line:
-                    cur[2] = line_end  # a parameter continued without indentation
-                    i = nxt
-                    continue
-                # not a header line: the body starts here (no blank line)
-                body = i
-                break
-            cur = [m.group(1).lower(), i + m.end(), line_end]
-            fields.append(cur)
+            # not a header line: the body starts here (no blank line)
+            body = i
+            break
         i = nxt
-    headers: list[tuple[str, str]] = []
-    spans: dict[str, tuple[int, int]] = {}
-    for name, start, stop in fields[:MAX_HEADERS]:
-        headers.append((name, " ".join(text[start:stop].split())))  # white-space runs to one space, stripped
-        if name not in spans:
-            spans[name] = (start, stop)
-    return headers, spans, body
+    return [(name, start, stop) for name, start, stop in fields[:MAX_HEADERS]], body
+
+
+# The last Content-Type values read: most parts of a bounce share a few of them.
+_CTYPES: dict[str, tuple[str, dict[str, str]]] = {}
 
 
 def parse_ctype(value: str) -> tuple[str, dict[str, str]]:
+    found = _CTYPES.get(value)
+    if found is None:
+        found = _parse_ctype(value)
+        if len(_CTYPES) >= 256:
+            _CTYPES.clear()
+        _CTYPES[value] = found
+    return found[0], dict(found[1])  # a copy: the caller may change its part's params
+
+
+def _parse_ctype(value: str) -> tuple[str, dict[str, str]]:
     if not value:
         return "text/plain", {}
     main = value.split(";", 1)[0].strip().lower() or "text/plain"
     if "/" not in main:
         main = "text/plain"
     params = {}
-    for m in _PARAM_RE.finditer(value[:3000]):
-        name = m.group(1).lower().rstrip("*")
-        if name not in params:
-            params[name] = m.group(2) if m.group(2) is not None else m.group(3)
+    if "=" in value:  # every parameter has one
+        for m in _PARAM_RE.finditer(value[:3000]):
+            name = m.group(1).lower().rstrip("*")
+            if name not in params:
+                params[name] = m.group(2) if m.group(2) is not None else m.group(3)
     return main, params
 
 
@@ -158,15 +214,12 @@ def parse_message(text: str, start: int = 0, end: int | None = None) -> Part:
 
 def _parse_part(text: str, start: int, end: int, depth: int, counter: _Counter, default_ctype: str) -> Part:
     counter.parts += 1
-    headers, spans, body_start = parse_headers(text, start, end)
-    ctype_value = ""
-    for k, v in headers:
-        if k == "content-type":
-            ctype_value = v
-            break
-    ctype, params = parse_ctype(ctype_value) if ctype_value else (default_ctype, {})
-    part = Part(headers=headers, header_spans=spans, start=start, body_start=body_start, body_end=end,
-                ctype=ctype, params=params, depth=depth)
+    fields, body_start = parse_headers(text, start, end)
+    part = Part(text, fields, start, body_start, end, default_ctype, None, None, depth)
+    ctype_value = part.get("content-type")
+    if ctype_value:
+        part.ctype, part.params = parse_ctype(ctype_value)
+    ctype, params = part.ctype, part.params
     if depth >= MAX_DEPTH or counter.parts >= MAX_PARTS:
         return part
     if ctype.startswith("multipart/") and params.get("boundary"):

@@ -4,6 +4,7 @@ DESIGN.md: field names there are fixed; fields may be added, never renamed."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 
 @dataclass
@@ -65,14 +66,28 @@ class Diagnosis:
         data["matches"] = [_fields(match) for match in self.matches]
         for match in data["matches"]:
             match["spans"] = [list(span) for span in match["spans"]]
-            match["phrases"] = list(match["phrases"])
         data["recipients"] = [_fields(recipient) for recipient in self.recipients]
         return data
 
 
+# A dataclass -> (a getter of all its field values in order, their names, the fields
+# declared as lists, which are copied).
+_SHAPES: dict[type, tuple] = {}
+
+
 def _fields(obj) -> dict:
-    data = {name: getattr(obj, name) for name in obj.__dataclass_fields__}
-    for name, value in data.items():
+    """The fields of a result dataclass in order, lists copied."""
+    cls = type(obj)
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        names = tuple(cls.__dataclass_fields__)
+        lists = tuple(name for name, f in cls.__dataclass_fields__.items() if f.default_factory is list)
+        getter = attrgetter(*names) if len(names) > 1 else (lambda o, name=names[0]: (getattr(o, name),))
+        shape = _SHAPES[cls] = (getter, names, lists)
+    getter, names, lists = shape
+    data = dict(zip(names, getter(obj)))
+    for name in lists:
+        value = data[name]
         if isinstance(value, list):
             data[name] = list(value)
     return data

@@ -169,14 +169,19 @@ class Command(BaseCommand):
         runs = 1 if quick else 3
         source = self._cli_source()
         self.say(f"(b) {len(files)} corpus messages in ONE process each, wall time incl. start-up; "
-                 f"median of {runs} runs")
+                 f"median of {runs} runs after one untimed run of each program (it fills the OS file cache "
+                 "and Mailfix's index cache, var/cache/)")
         ours_cmd = [sys.executable, "manage.py", "diagnose", "--json", *source, *files]
+        self._time_process(ours_cmd, 1)  # warm-up, not counted
         ours = self._time_process(ours_cmd, runs)
         label = "mailfix diagnose --json" + (" --from-files" if source else " (database)")
         if ours is None:
             self.say(f"    {label}: failed")
             return
         self.say(f"    {label:<34} {ours:>7.2f} s  {len(files) / ours:>8.0f} messages/s")
+        startup = self._time_process([sys.executable, "manage.py", "diagnose", "--json", *source, os.devnull], runs)
+        if startup is not None:
+            self.say(f"    {'  of which start-up alone':<34} {startup:>7.2f} s  (diagnose --json of one empty input)")
         perl = shutil.which("perl")
         has_sisimai = perl and subprocess.run([perl, "-MSisimai", "-e1"], capture_output=True).returncode == 0
         if not has_sisimai:
@@ -186,6 +191,7 @@ class Command(BaseCommand):
                                  text=True).stdout.strip()
         # One perl process; each file is read, decoded and serialised to JSON, like our --json output.
         script = "use Sisimai; for my $f (@ARGV) { my $j = Sisimai->dump($f); print $j, qq(\\n) if defined $j }"
+        self._time_process([perl, "-e", script, *files], 1)  # warm-up, not counted
         theirs = self._time_process([perl, "-e", script, *files], runs)
         if theirs is None:
             self.say(f"    sisimai {version}: failed")

@@ -1,31 +1,17 @@
-import json
 import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
-from kb.diagnosis import MAX_INPUT_BYTES, build_index, diagnose
-from kb.diagnosis.reasons import NON_FAILURES, REASON_LABELS
-
-STDIN = "-"
-
-
-def _read_input(name: str, stdin) -> tuple[bytes, bool]:
-    """The first MAX_INPUT_BYTES of a file (or standard input), and whether there was more."""
-    if name == STDIN:
-        if stdin is None:
-            raise OSError("no standard input")
-        data = stdin.read(MAX_INPUT_BYTES + 1)
-    else:
-        with open(name, "rb") as fh:
-            data = fh.read(MAX_INPUT_BYTES + 1)
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogateescape")
-    return data[:MAX_INPUT_BYTES], len(data) > MAX_INPUT_BYTES
+from kb.cli_diagnose import EMPTY_DATABASE, STDIN, diagnose_inputs, failure_message
+from kb.diagnosis import build_index
 
 
-def _describe_error(error: OSError) -> str:
-    return error.strerror or str(error)
+def _first_line(error: Exception) -> str:
+    """The database's own words, without PostgreSQL's quoted query and caret lines."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else error.__class__.__name__
 
 
 class Command(BaseCommand):
@@ -50,28 +36,10 @@ class Command(BaseCommand):
         names = options["files"] or [STDIN]
         stdin = options.get("stdin") or getattr(sys.stdin, "buffer", None)
         index = self._index(options["from_files"])
-        failed = 0
-        for name in names:
-            label = "<stdin>" if name == STDIN else name
-            try:
-                data, truncated = _read_input(name, stdin)
-            except OSError as error:
-                failed += 1
-                self._report_unreadable(label, _describe_error(error), options["json"])
-                continue
-            if truncated:
-                self.stderr.write(
-                    f"{label}: larger than {MAX_INPUT_BYTES // 1024} KB; diagnosing the first {MAX_INPUT_BYTES} bytes."
-                )
-            result = diagnose(data, index)
-            if options["json"]:
-                payload = {"file": label, **result.to_dict()}
-                payload["truncated"] = truncated or bool(result.truncated)
-                self.stdout.write(json.dumps(payload, ensure_ascii=True))
-            else:
-                self._print_summary(label, result, truncated)
+        failed = diagnose_inputs(names, index, as_json=options["json"], stdin=stdin, out=self.stdout.write,
+                                 err=self.stderr.write, site_url=settings.SITE_URL)
         if failed:
-            raise CommandError(f"{failed} of {len(names)} inputs could not be read.", returncode=1)
+            raise CommandError(failure_message(failed, len(names)), returncode=1)
 
     def _index(self, from_files: bool):
         if from_files:
@@ -83,38 +51,13 @@ class Command(BaseCommand):
                 raise CommandError(f"Cannot read the knowledge base files: {error}") from error
         from kb.knowledge_source import get_index
 
-        index = get_index()
+        try:
+            index = get_index()
+        except DatabaseError as error:
+            raise CommandError(
+                f"Cannot read the knowledge from the database ({_first_line(error)}): run `manage.py migrate` and "
+                "`manage.py loadkb`, or use --from-files."
+            ) from error
         if not index.symptoms:
-            self.stderr.write("The database has no symptoms: run `manage.py loadkb`, or use --from-files.")
+            self.stderr.write(EMPTY_DATABASE)
         return index
-
-    def _report_unreadable(self, label: str, message: str, as_json: bool) -> None:
-        if as_json:
-            self.stdout.write(json.dumps({"file": label, "error": message}, ensure_ascii=True))
-        else:
-            self.stdout.write(f"{label}: cannot read: {message}")
-
-    def _print_summary(self, label: str, result, truncated: bool) -> None:
-        signals = result.signals
-        lines = [f"{label}: {result.reason}" + (" (input truncated)" if truncated else "")]
-        if result.reason in NON_FAILURES:
-            lines.append(f"  not a failure: {REASON_LABELS.get(result.reason, result.reason)}")
-        best = result.best
-        if best is not None:
-            lines.append(f"  fix:   {best.title}  {settings.SITE_URL}{best.url}" if best.url else f"  fix:   {best.title}")
-        else:
-            lines.append("  fix:   no article fits; see the codes below")
-        codes = [c for c in (signals.reply_code, signals.enhanced_code) if c] + list(signals.vendor_codes)
-        lines.append(f"  codes: {' '.join(codes) or '-'}")
-        temporary = {True: "temporary (a retry may work)", False: "permanent (a retry will not help)"}.get(
-            signals.temporary, "unknown whether temporary"
-        )
-        lines.append(f"  stage: {signals.stage or '-'}; {temporary}")
-        if signals.provider:
-            lines.append(f"  provider: {signals.provider}")
-        for recipient in result.recipients[:20]:
-            code = " ".join(c for c in (recipient.reply_code, recipient.enhanced_code) if c)
-            lines.append(f"  recipient {recipient.address}: {recipient.reason} {code}".rstrip())
-        if len(result.recipients) > 20:
-            lines.append(f"  ... and {len(result.recipients) - 20} more recipients")
-        self.stdout.write("\n".join(lines))
