@@ -95,6 +95,7 @@ def test_ruby_error_is_not_python(index):
         ('Expected response codes "250, 251, 252" but got code "550", with message "550 5.1.1 No such user"',
          "550", "5.1.1"),
         ("smtp: unexpected response: got 450, expected 2xx", "450", None),
+        ("Error: expected smtp code 250, got 552 5.3.4 Message size exceeds fixed limit", "552", "5.3.4"),
     ],
 )
 def test_got_code_is_the_error_code(text, reply, enhanced):
@@ -312,3 +313,11 @@ def test_unknown_user_from_the_local_delivery_agent_is_userunknown(index):
     body = ("----- Transcript of session follows -----\nmail.local: unknown user: ann\n"
             "554 <ann@example.com>... Service unavailable")
     assert diagnose(bounce(body), index).reason == "userunknown"
+
+
+def test_a_reply_code_followed_by_a_colon_is_a_reply_code(index):
+    # Yahoo's reports print "550: <address>: User unknown"
+    assert find_codes("550: : User unknown")[0] == ["550"]
+    assert find_codes("connect to smtp.example.com:465: Connection refused")[0] == []
+    assert diagnose("Sorry, we were unable to deliver your message.\n550: <ann@example.com>: User unknown",
+                    index).signals.reply_code == "550"

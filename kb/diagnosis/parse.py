@@ -615,7 +615,7 @@ def _remembered(limit: int):
 
 # The look-behind sits after the first digit so the regex engine only tries it
 # where a 2, 4 or 5 is; it is the same rule as "at a line start or after a delimiter".
-REPLY_RE = re.compile(r"([245](?<![^\s:;'\"(\[#=>][245])[0-5]\d)(?=[- ]|$|\)|\.\s|,)", re.M)
+REPLY_RE = re.compile(r"([245](?<![^\s:;'\"(\[#=>][245])[0-5]\d)(?=[- ]|$|\)|\.\s|,|:\s)", re.M)
 # An enhanced code, "#" allowed before it, not after a digit or dot. It starts with one
 # character from a class so the regex engine skips every other position cheaply; group 1
 # is the class digit after a "#", else the match's first character is (see _class_of).
@@ -687,7 +687,7 @@ def find_stage(text: str) -> str | None:
 # Symfony/Laravel/Swift Mailer 'Expected response code "250" but got code "552", with
 # message "552 5.2.2 ..."', Go/.NET 'got 450, expected 2xx'. The code received is the error's.
 _EXPECTED_GOT = re.compile(
-    r"(?i)expected (?:response )?codes? [^\n]{0,40}?\bbut got(?: code)? \"?([245]\d\d)\b"
+    r"(?i)expected (?:smtp |response )?codes? [^\n]{0,40}?(?:\bbut|,) got(?: code)? \"?([245]\d\d)\b"
     r"|\bgot(?: code)? \"?([245]\d\d)\"?, expected\b"
 )
 
