@@ -37,8 +37,8 @@ class Part:
     range in the text and children. Field values are unfolded only when asked for:
     a bounce carries dozens of fields and the engine reads a handful."""
 
-    __slots__ = ("text", "fields", "start", "body_start", "body_end", "ctype", "params", "children", "depth",
-                 "_first")
+    __slots__ = ("text", "fields", "start", "body_start", "body_end", "ctype", "params", "_children", "depth",
+                 "_first", "_pending")
 
     def __init__(self, text: str = "", fields: list[tuple[str, int, int]] | None = None, start: int = 0,
                  body_start: int = 0, body_end: int = 0, ctype: str = "text/plain",
@@ -50,9 +50,24 @@ class Part:
         self.body_end = body_end
         self.ctype = ctype
         self.params = params if params is not None else {}
-        self.children = children if children is not None else []
+        self._children = children if children is not None else []
+        self._pending = None  # (counter, default type) of a message part whose child is read when asked for
         self.depth = depth
         self._first = None  # name -> (start, end) of its first field, made on demand
+
+    @property
+    def children(self) -> list[Part]:
+        if self._pending is not None:
+            counter, default_ctype = self._pending
+            self._pending = None
+            self._children.append(
+                _parse_part(self.text, self.body_start, self.body_end, self.depth + 1, counter, default_ctype))
+        return self._children
+
+    @children.setter
+    def children(self, value: list[Part]) -> None:
+        self._children = value
+        self._pending = None
 
     def _value(self, start: int, stop: int) -> str:
         return " ".join(self.text[start:stop].split())  # white-space runs to one space, stripped
@@ -203,13 +218,20 @@ def _parse_ctype(value: str) -> tuple[str, dict[str, str]]:
 
 
 class _Counter:
-    def __init__(self):
+    def __init__(self, lazy: bool = False):
         self.parts = 0
+        # True when the message cannot reach MAX_PARTS: then the order in which parts are
+        # read does not matter, and an attached message is read only if asked for (the
+        # engine skips the returned original, whose header is often the longest one).
+        self.lazy = lazy
 
 
 def parse_message(text: str, start: int = 0, end: int | None = None) -> Part:
     end = len(text) if end is None else end
-    return _parse_part(text, start, end, 0, _Counter(), "text/plain")
+    # Every part but the first starts after a boundary line ("\n--") or is the one
+    # child of an attached message, and attached messages nest at most MAX_DEPTH deep.
+    lazy = (text.count("\n--", start, end) + 1) * (MAX_DEPTH + 1) < MAX_PARTS
+    return _parse_part(text, start, end, 0, _Counter(lazy), "text/plain")
 
 
 def _parse_part(text: str, start: int, end: int, depth: int, counter: _Counter, default_ctype: str) -> Part:
@@ -262,7 +284,10 @@ def _parse_part(text: str, start: int, end: int, depth: int, counter: _Counter, 
     elif ctype in ("message/rfc822", "message/global") and depth + 1 < MAX_DEPTH:
         cte = part.get("content-transfer-encoding").lower()
         if cte not in ("base64", "quoted-printable"):
-            part.children.append(_parse_part(text, body_start, end, depth + 1, counter, "text/plain"))
+            if counter.lazy:
+                part._pending = (counter, "text/plain")
+            else:
+                part.children.append(_parse_part(text, body_start, end, depth + 1, counter, "text/plain"))
     return part
 
 
