@@ -8,6 +8,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 
 from kb.diagnosis.providers import PROVIDER_CHOICES
 from kb.diagnosis.reasons import REASON_CHOICES
@@ -173,7 +174,9 @@ class KnowledgeStamp(models.Model):
 
     @classmethod
     def bump(cls) -> None:
-        updated = cls.objects.filter(pk=1).update(version=F("version") + 1)
+        # update() skips auto_now: set the time too, so a restored database that reaches
+        # the same version again still differs from an index cached before (kb/index_cache.py)
+        updated = cls.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"version": 1})
 

@@ -101,3 +101,12 @@ def test_it_keeps_a_steps_code_block_and_the_next_step_in_one_numbered_list():
     assert html.count("<li") == 3
     assert "<pre><span></span><code>doveadm quota get" in html or "<code>doveadm quota get" in html
     assert "2. Raise" not in html
+
+
+@pytest.mark.django_db
+def test_a_knowledge_change_moves_the_stamps_time_too():
+    # the quick diagnose path keys its cached index on (version, changed_at)
+    KnowledgeStamp.bump()
+    first = KnowledgeStamp.objects.get(pk=1).changed_at
+    KnowledgeStamp.bump()
+    assert KnowledgeStamp.objects.get(pk=1).changed_at > first

@@ -69,6 +69,30 @@ class Parsed:
     returned: list[tuple[int, int]] = field(default_factory=list)  # spans of attached whole messages
 
 
+def _at_line_starts(pattern: re.Pattern, text: str, start: int, end: int):
+    """(start, match) of each match of a "(?m)^..." pattern in text[start:end], in order,
+    as pattern.finditer() finds them, but found from line break to line break: "^" is
+    tried at every character, a literal line break lets the regex engine leap. The
+    match includes the line break before it (its start is given apart); groups are
+    unchanged. For patterns whose matches never end with a line break."""
+    if start == 0 or text[start - 1] == "\n":
+        m = pattern.match(text, start, end)
+        if m:
+            yield m.start(), m
+            start = m.end()
+    after_break = _AFTER_BREAK.get(pattern)
+    if after_break is None:
+        body = re.sub(r"^\(\?[aiLmsux]+\)", "", pattern.pattern, count=1)  # its flags are in .flags
+        assert body.startswith("^"), pattern.pattern
+        after_break = _AFTER_BREAK[pattern] = re.compile(r"\n" + body[1:], pattern.flags)
+    for m in after_break.finditer(text, start, end):
+        yield m.start() + 1, m
+
+
+_AFTER_BREAK: dict = {}
+
+
+
 # Lines that start the returned copy of the original message. (No two adjacent
 # quantifiers can match the same characters: no backtracking blow-up.)
 _COPY_MARKERS = re.compile(
@@ -91,6 +115,8 @@ _COPY_MARKERS = re.compile(
     )"""
 )
 
+_COPY_MARKERS_NL = re.compile(r"\n" + _COPY_MARKERS.pattern.replace("(?imx)^", "", 1), _COPY_MARKERS.flags)
+
 _HEADER_BLOCK = re.compile(
     r"(?im)^(?:return-path|received|message-id|x-[a-z0-9-]+|mime-version|dkim-signature|"
     r"content-type|from|to|subject|date|reply-to|delivered-to):[ \t]"
@@ -99,11 +125,16 @@ _HEADER_BLOCK = re.compile(
 
 def _cut_copy(text: str, start: int, end: int) -> int:
     """Where the returned copy of the original starts within [start, end)."""
-    m = _COPY_MARKERS.search(text, start, end)
-    cut = m.start() if m else end
+    # (?m)^ is tried at every position; the same pattern after a literal line break
+    # lets the regex engine leap from line to line. A match at `start` itself first.
+    m = _COPY_MARKERS.match(text, start, end) if (start == 0 or text[start - 1] == "\n") else None
+    if m:
+        cut = m.start()
+    else:
+        m = _COPY_MARKERS_NL.search(text, start, end)
+        cut = m.start() + 1 if m else end
     # A block of header fields after a blank line: the original's headers.
-    for h in _HEADER_BLOCK.finditer(text, start, cut):
-        hs = h.start()
+    for hs, _ in _at_line_starts(_HEADER_BLOCK, text, start, cut):
         if hs <= start + 10:
             continue
         prev = text[max(start, hs - 3):hs]
@@ -181,15 +212,15 @@ def parse_dsn(source: str, start: int, end: int, in_original: bool) -> tuple[lis
     current_has_final = False
     last_end = start
     count = 0
-    for m in _DSN_FIELD.finditer(source, start, end):
+    for field_start, m in _at_line_starts(_DSN_FIELD, source, start, end):
         count += 1
         if count > 2000:
             break
         name = m.group(1).lower()
         vs = m.end()
         ve = _field_value_end(source, vs, end)
-        value = re.sub(r"\s+", " ", source[vs:ve]).strip()
-        gap = source[last_end: m.start()]
+        value = " ".join(source[vs:ve].split())  # same as re.sub(r"\s+", " ", ...).strip()
+        gap = source[last_end: field_start]
         if current is not None and (re.search(r"\n[ \t]*\r?\n", gap) or (name == "final-recipient" and current.address and current_has_final)):
             current = None
         last_end = ve
@@ -250,13 +281,13 @@ def _sendmail_recipients(source: str, start: int, end: int, in_original: bool) -
     concerns that recipient."""
     out = []
     prev_end = start
-    talks = [m.start() for m in _TALKING.finditer(source, start, end)][:200]
-    for m in list(_SENDMAIL_RCPT.finditer(source, start, end))[:200]:
+    talks = [t for t, _ in _at_line_starts(_TALKING, source, start, end)][:200]
+    for line_start, m in list(_at_line_starts(_SENDMAIL_RCPT, source, start, end))[:200]:
         seg_start = prev_end
         for t in talks:
-            if prev_end <= t < m.start():
+            if prev_end <= t < line_start:
                 seg_start = max(seg_start, t)
-        out.append((m.start(), m.group(1), Segment(source, seg_start, m.end(), in_original, "human")))
+        out.append((line_start, m.group(1), Segment(source, seg_start, m.end(), in_original, "human")))
         prev_end = m.end()
     return out
 
@@ -276,11 +307,10 @@ def human_recipients(source: str, start: int, end: int, in_original: bool) -> li
 
 
 def _human_recipients(source: str, start: int, end: int, in_original: bool) -> list[tuple[str, Segment]]:
-    leads = list(_LEAD_ADDR.finditer(source, start, end))[:200]
+    leads = list(_at_line_starts(_LEAD_ADDR, source, start, end))[:200]
     out = []
-    for k, m in enumerate(leads):
-        ps = m.start()
-        limit = leads[k + 1].start() if k + 1 < len(leads) else end
+    for k, (ps, m) in enumerate(leads):
+        limit = leads[k + 1][0] if k + 1 < len(leads) else end
         # paragraph ends at a blank line that follows some text
         pe = limit
         scan = m.end()
@@ -328,6 +358,15 @@ _AUTOREPLY_BODY = re.compile(r"(?i)out of (?:the )?office|i am (?:currently )?(?
 # "Warning: message ... delayed", "Delayed Mail (still being retried)".
 _DELAY_SUBJECT = re.compile(r"(?i)\(delay\)|\bdelayed mail\b|^\s*warning:.{0,80}\bdelayed\b|delivery delay")
 _DELAY_BODY = re.compile(r"(?i)this is a warning message only|you do not need to resend your message")
+def _delay_body(text: str) -> bool:
+    """_DELAY_BODY.search(text), with plain substring tests: a case-insensitive regex
+    with no fixed first character is tried at every position."""
+    if not text.isascii() and any(c in text for c in "\u0130\u0131\u017f\u212a"):
+        return bool(_DELAY_BODY.search(text))  # characters (?i) folds to i, s or k
+    low = text.lower()
+    return "this is a warning message only" in low or "you do not need to resend your message" in low
+
+
 _MAILER = re.compile(r"(?i)mailer-daemon|postmaster|mail delivery|mail administrator|mailer daemon")
 
 
@@ -496,7 +535,7 @@ def _parse_message(text: str, result: Parsed) -> None:
     else:
         result.kind = "bounce"
     if result.kind == "bounce" and (_DELAY_SUBJECT.search(subject or "")
-                                    or any(_DELAY_BODY.search(seg.text[:3000]) for seg in human[:1])):
+                                    or any(_delay_body(seg.text[:3000]) for seg in human[:1])):
         result.delay_notice = True
 
     # Recipients: DSN blocks first, human paragraphs attached by address.
@@ -565,8 +604,8 @@ _REPLY_LINES = re.compile(r"(?m)^[ \t]*<<<[ \t]*[245]\d\d.*(?:\n[ \t]*<<<[ \t]*[
 
 def _transcript_replies(seg: Segment) -> list[Segment]:
     out = []
-    for m in _REPLY_LINES.finditer(seg.source, seg.start, seg.end):
-        out.append(Segment(seg.source, m.start(), m.end(), seg.in_original, "reply", weight=1.0))
+    for line_start, m in _at_line_starts(_REPLY_LINES, seg.source, seg.start, seg.end):
+        out.append(Segment(seg.source, line_start, m.end(), seg.in_original, "reply", weight=1.0))
         if len(out) >= 20:
             break
     return out
