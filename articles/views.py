@@ -53,7 +53,10 @@ def _current_vote(request: HttpRequest, article: Article) -> Vote | None:
 def feedback_context(request: HttpRequest, slug: str | None) -> dict:
     """The vote box's state for this visitor and article, wherever the box is shown."""
     article = Article.objects.published().filter(slug=slug).first() if slug else None
-    vote = _current_vote(request, article) if article is not None else None
+    return _vote_context(_current_vote(request, article) if article is not None else None)
+
+
+def _vote_context(vote: Vote | None) -> dict:
     return {"fb_state": _feedback_state(vote), "fb_helpful": vote.helpful if vote else None}
 
 
@@ -134,8 +137,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "reason_label": REASON_LABELS.get(article.reason, ""),
         "json_ld": _json_ld(_howto(request, article, sections)) if sections else "",
         "fb_slug": article.slug,
-        "fb_state": _feedback_state(vote),
-        "fb_helpful": vote.helpful if vote else None,
+        **_vote_context(vote),
     }
     return render(request, "articles/detail.html", context)
 
@@ -151,8 +153,7 @@ def feedback(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                           form.cleaned_data["comment"])
     status = 200 if vote is not None else 422
     if request.htmx:
-        context = {"fb_slug": article.slug, "fb_state": _feedback_state(vote),
-                   "fb_helpful": vote.helpful if vote else None, "fb_error": vote is None}
+        context = {"fb_slug": article.slug, **_vote_context(vote), "fb_error": vote is None}
         response = render(request, "articles/_feedback.html", context, status=status)
     else:
         response = redirect(article.get_absolute_url() + "#feedback")

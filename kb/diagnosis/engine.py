@@ -83,8 +83,13 @@ _RCPT_ECHO = re.compile(
 )
 
 
+def _error_texts(segments: list[Segment] | None, limit: int = 4000):
+    """The start of each error segment (the subject line is not the server's words)."""
+    return (s.text[:limit] for s in segments or () if s.role != "subject")
+
+
 def _echoes_recipient(segments: list[Segment] | None) -> bool:
-    return any(_RCPT_ECHO.search(s.text[:4000]) for s in segments or () if s.role != "subject")
+    return any(_RCPT_ECHO.search(text) for text in _error_texts(segments))
 
 
 def _refused_after_rcpt(parsed: Parsed, signals: Signals, segments: list[Segment] | None) -> bool:
@@ -104,15 +109,14 @@ _MAILBOX_STORE = ("mail.local:", "lmtp")
 
 
 def _from_mailbox_store(segments: list[Segment] | None) -> bool:
-    return any(marker in s.text[:4000].lower() for s in segments or () if s.role != "subject"
-               for marker in _MAILBOX_STORE)
+    return any(marker in text.lower() for text in _error_texts(segments) for marker in _MAILBOX_STORE)
 
 
 def _no_valid_recipients(segments: list[Segment] | None) -> bool:
     """A pipelining client sends RCPT TO and DATA together, so its transcript shows the
     recipient's refusal after ">>> DATA"; the server's answer to DATA itself then says
     no recipient was accepted."""
-    return any("no valid recipients" in s.text[:8000].lower() for s in segments or () if s.role != "subject")
+    return any("no valid recipients" in text.lower() for text in _error_texts(segments, 8000))
 
 
 def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enhanced: str | None,
@@ -229,11 +233,11 @@ def _diagnose(data, index: KnowledgeIndex) -> Diagnosis:
     return _analyse(data, index)[0]
 
 
-def _analyse(data, index: KnowledgeIndex, nested: bool = False) -> tuple[Diagnosis, list[M.Candidate]]:
+def _analyse(data, index: KnowledgeIndex) -> tuple[Diagnosis, list[M.Candidate]]:
     original, truncated = decode_input(data)
     parsed = parse(original)
     outer = _analyse_parsed(parsed, truncated, index)
-    if not nested and outer[0].reason == "undefined" and parsed.is_message and parsed.returned:
+    if outer[0].reason == "undefined" and parsed.is_message and parsed.returned:
         return _from_attached_report(parsed, outer, index)
     return outer
 
@@ -321,10 +325,10 @@ def _from_attached_report(parsed: Parsed, outer_result: tuple[Diagnosis, list[M.
                           index: KnowledgeIndex) -> tuple[Diagnosis, list[M.Candidate]]:
     """When a gateway's own report names no error, the bounce it wraps may."""
     outer, outer_cands = outer_result
-    inner_text = attached_report(parsed)
-    if inner_text is None:
+    inner_parsed = attached_report(parsed)
+    if inner_parsed is None:
         return outer, outer_cands
-    inner, inner_cands = _analyse(inner_text, index, nested=True)
+    inner, inner_cands = _analyse_parsed(inner_parsed, False, index)  # parsed once, by attached_report
     if inner.reason in ("undefined", *NON_FAILURES):
         return outer, outer_cands
     for match in inner.matches:

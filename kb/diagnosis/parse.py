@@ -580,8 +580,8 @@ def _parse_message(text: str, result: Parsed) -> None:
                 result.segments.append(seg)
 
 
-def attached_report(parsed: Parsed) -> str | None:
-    """The text of an attached message that is itself a delivery report, if any.
+def attached_report(parsed: Parsed) -> Parsed | None:
+    """The attached message that is itself a delivery report, parsed, if any.
 
     Some gateways (virus scanners, old Exchange) wrap the real bounce in a message of
     their own that only says "could not be delivered"; the attached copy then holds the
@@ -595,7 +595,7 @@ def attached_report(parsed: Parsed) -> str | None:
         transcript = any(seg.role == "reply" for seg in inner.segments)
         looks_like_report = bool(_MAILER.search(inner.header_text) or _BOUNCE_SUBJECT.search(inner.subject))
         if inner.kind == "bounce" and (inner.has_dsn or transcript or looks_like_report):
-            return inner_text
+            return inner
     return None
 
 
