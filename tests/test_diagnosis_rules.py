@@ -321,3 +321,30 @@ def test_a_reply_code_followed_by_a_colon_is_a_reply_code(index):
     assert find_codes("connect to smtp.example.com:465: Connection refused")[0] == []
     assert diagnose("Sorry, we were unable to deliver your message.\n550: <ann@example.com>: User unknown",
                     index).signals.reply_code == "550"
+
+
+# --- the sending MTA's own verdict, and refusals by this machine itself ---------------
+
+def test_powermta_bad_mailbox_category_keeps_the_unknown_user(index):
+    # without a sign of RCPT TO an unknown-user reply reads as a filter, but PowerMTA's
+    # own category says the receiving server refused the address itself
+    text = bounce("Delivery failed.", diag="554 delivery error: user unknown")
+    assert diagnose(text, index).reason == "filtered"
+    categorised = text.replace("Diagnostic-Code:", "X-PowerMTA-BounceCategory: bad-mailbox\nDiagnostic-Code:")
+    assert diagnose(categorised, index).reason == "userunknown"
+
+
+@pytest.mark.parametrize("line", [
+    "ann@example.com... Deferred: Connection refused by [127.0.0.1]",
+    "status=deferred (connect to 127.0.0.1[127.0.0.1]:10024: Connection refused)",
+])
+def test_a_refusal_by_this_machine_itself_is_never_a_block(index, line):
+    assert diagnose(line, index).reason != "blocked"
+    assert diagnose(line.replace("127.0.0.1", "203.0.113.9"), index).reason in ("blocked", "networkerror")
+
+
+def test_expiry_after_the_local_relay_refused_is_an_expiry(index):
+    body = ("   ----- Transcript of session follows -----\n"
+            "ann... Deferred: Connection refused by [127.0.0.1]\n"
+            "Message could not be delivered for 5 days\nMessage will be deleted from queue\n")
+    assert diagnose(bounce(body, status="4.4.7"), index).reason == "expired"

@@ -96,7 +96,8 @@ def _refused_after_rcpt(parsed: Parsed, signals: Signals, segments: list[Segment
     """The bounce shows the recipient was accepted and the message refused later."""
     if signals.stage == "data":
         return not _no_valid_recipients(parsed.segments)
-    if signals.stage in ("rcpt", "mail") or _echoes_recipient(segments) or _from_mailbox_store(segments):
+    if signals.stage in ("rcpt", "mail") or _echoes_recipient(segments) or _from_mailbox_store(segments) \
+            or _sender_called_it_bad_mailbox(parsed):
         return False
     # a quoted server reply with no sign of RCPT TO; a DSN's Diagnostic-Code quotes the
     # remote server even when it gives no reply code
@@ -110,6 +111,16 @@ _MAILBOX_STORE = ("mail.local:", "lmtp")
 
 def _from_mailbox_store(segments: list[Segment] | None) -> bool:
     return any(marker in text.lower() for text in _error_texts(segments) for marker in _MAILBOX_STORE)
+
+
+# PowerMTA writes its own verdict into each DSN recipient block; "bad-mailbox" (and
+# "inactive-mailbox") mean the receiving server refused the address itself.
+_MAILBOX_CATEGORY = re.compile(r"(?im)^X-PowerMTA-BounceCategory:[ \t]*(?:bad|inactive)-mailbox\b")
+
+
+def _sender_called_it_bad_mailbox(parsed: Parsed) -> bool:
+    return parsed.has_dsn and "X-PowerMTA-BounceCategory" in parsed.original \
+        and bool(_MAILBOX_CATEGORY.search(parsed.original))
 
 
 def _no_valid_recipients(segments: list[Segment] | None) -> bool:
@@ -146,6 +157,11 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
       (sysexits: no permission, bad configuration) -> systemerror.
     """
     recs = recs or []
+    if any(c.reason == "blocked" for c in cands) and _refused_by_loopback(segments):
+        # a TCP refusal by this machine itself (a local relay or content filter that is
+        # not running) says nothing about the sender's IP or reputation
+        cands = [c for c in cands if not (c.reason == "blocked" and c.phrases
+                                          and all("refused" in p for p in c.phrases))]
     local = [r for r in recs if r.diag_type and r.diag_type.startswith("x-unix")]
     if local and not any(c.reason in ("mailboxfull", "systemfull") and c.symptom is not None for c in cands):
         exit_codes = {sg.text.strip() for r in local for sg in r.segments if sg.role == "diag"}
@@ -196,6 +212,16 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
             and any("timed out" in p for p in top.phrases):
         derive("expired", "the sending server kept retrying and gave up")
     return cands
+
+
+_LOOPBACK_REFUSAL = re.compile(
+    r"(?i)connection refused by \[?(?:127\.\d+\.\d+\.\d+|::1|localhost)\b"
+    r"|connect to (?:127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)\S*: connection refused"
+)
+
+
+def _refused_by_loopback(segments: list[Segment] | None) -> bool:
+    return any(_LOOPBACK_REFUSAL.search(text) for text in _error_texts(segments))
 
 
 # sysexits.h: 77 EX_NOPERM and 78 EX_CONFIG blame the receiving host's set-up, not the program.
