@@ -1,6 +1,6 @@
 """Held-out check: real error texts people pasted in public, kept apart from Sisimai.
 
-tests/data/realworld_errors.yaml holds about 525 error texts copied
+tests/data/realworld_errors.yaml holds about 590 error texts copied
 (anonymised and shortened) from GitHub issues, Q&A pages and provider pages,
 each labelled by hand with the reason and the article that would have fixed
 it for the person who pasted it. The engine never trains on them: no symptom
@@ -34,19 +34,23 @@ from kb.kbfiles import read_all, spec_from_files
 
 DATA = Path(__file__).resolve().parent / "data" / "realworld_errors.yaml"
 
-# Measured agreement minus about three points. On 527 texts: reason 506 (96.0%), article 497
-# (94.3%). Fresh text is the fairer figure: round 4 (102 texts) scored reason 77 (75.5%) and
-# article 78 (76.5%) before fixtures/symptoms/realworld-2.yaml was written from its misses,
-# 99 and 100 after; round 5 (87 texts, more non-English, provider, mail-service and API
-# wordings) scored reason 66 (75.9%) and article 61 (70.1%) before
+# Measured agreement minus about three points when set (on 527 texts: reason 506, 96.0%; article
+# 497, 94.3%). With round 8 added, on 587 texts: reason 555 (94.5%), article 543 (92.5%), so the
+# article floor now has little headroom. Fresh text is the fairer figure: round 4 (102 texts)
+# scored reason 77 (75.5%) and article 78 (76.5%) before fixtures/symptoms/realworld-2.yaml was
+# written from its misses, 99 and 100 after; round 5 (87 texts, more non-English, provider,
+# mail-service and API wordings) scored reason 66 (75.9%) and article 61 (70.1%) before
 # fixtures/symptoms/realworld-3.yaml, 84 (96.6%) and 81 (93.1%) after; round 6 (41 texts,
 # everyday errors of websites, monitoring tools and self-hosted apps) scored reason 25 (61.0%)
 # and article 21 (51.2%) before fixtures/symptoms/realworld-4.yaml, 33 (80.5%) and 31 (75.6%)
 # after; round 7 (52 texts, mail programs and devices: Outlook, Windows and Apple Mail,
-# Thunderbird, K-9, mutt/msmtp, printers' scan to e-mail, cameras, NAS) scored reason 29
-# (55.8%) and article 22 (42.3%) before fixtures/symptoms/realworld-5.yaml and the new article
-# own-mailbox-or-data-file-full, 48 (92.3%) and 46 (88.5%) after. Rounds 2 and 3, also
-# collected after the symptoms they test, score 94.1% and 90.9% on reasons.
+# Thunderbird, K-9, mutt/msmtp, printers' scan to e-mail, cameras, NAS) scored reason 29 (55.8%)
+# and article 22 (42.3%) before fixtures/symptoms/realworld-5.yaml and the new article
+# own-mailbox-or-data-file-full, 48 (92.3%) and 46 (88.5%) after. Round 8 (60 texts: provider
+# NDRs from Microsoft 365, Gmail, GMX/web.de/IONOS and Mimecast, API errors from Resend and
+# Microsoft Graph, library exceptions, older bounce wordings) scored reason 29 (48.3%) and
+# article 25 (41.7%) before fixtures/symptoms/realworld-6.yaml, 48 (80.0%) and 45 (75.0%) after.
+# Rounds 2 and 3, also collected after the symptoms they test, score 94.1% and 90.9% on reasons.
 REASON_FLOOR = 0.93
 ARTICLE_FLOOR = 0.92
 
@@ -125,7 +129,7 @@ def report() -> str:
 def test_the_held_out_set_is_well_formed():
     articles = {row["slug"] for row in read_all().articles}
     seen = set()
-    assert 300 <= len(cases()) <= 550
+    assert 300 <= len(cases()) <= 650
     for case in cases():
         assert set(case) <= {"text", "reason", "article", "source", "note"}, case
         assert case["text"].strip() and case["source"].startswith("http"), case
