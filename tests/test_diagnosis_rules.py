@@ -348,3 +348,11 @@ def test_expiry_after_the_local_relay_refused_is_an_expiry(index):
             "ann... Deferred: Connection refused by [127.0.0.1]\n"
             "Message could not be delivered for 5 days\nMessage will be deleted from queue\n")
     assert diagnose(bounce(body, status="4.4.7"), index).reason == "expired"
+
+
+def test_a_providers_detailed_status_code_outranks_a_short_generic_wording(index):
+    # Microsoft's 5.7.705 names one cause (the tenant's outbound threshold); "access
+    # denied" alone could be a login or a block
+    d = diagnose("5.7.705 Access denied, tenant over its limit.", index)
+    assert d.reason == "badreputation"
+    assert diagnose("550 5.7.1 Access denied", index).reason != "badreputation"

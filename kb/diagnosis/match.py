@@ -32,7 +32,9 @@ Candidates come from three sources.
 2. Codes. The error's enhanced code (the first failed recipient's Status,
    else the first code of the error text; a bare x.0.0 gives way to a more
    specific code in the text) gives its CodeSpec.reason with 0.42 (0.30 for
-   x.0.0); a reply code alone 0.20; a vendor code (0x800CCC0E, EAUTH, 10060,
+   x.0.0; 0.68 for a provider's three-digit detail such as 5.7.705, which
+   names one cause and so outranks a short generic phrase); a reply code
+   alone 0.20; a vendor code (0x800CCC0E, EAUTH, 10060,
    TSS04 ...) 0.55. Codes whose reason is undefined/onhold give nothing. Any
    phrase in the error text (>= 0.50 before weights) therefore beats a bare
    code: the text wins over the code.
@@ -75,6 +77,7 @@ from .result import Match
 
 CODE_SCORE = 0.42
 CLASS_CODE_SCORE = 0.30
+DETAILED_CODE_SCORE = 0.68
 REPLY_SCORE = 0.20
 VENDOR_SCORE = 0.55
 SHAPE_SCORE = 0.97
@@ -178,6 +181,10 @@ def code_candidates(index: KnowledgeIndex, enhanced: str | None, reply: str | No
             pass
         if spec and spec.reason and spec.reason not in UNKNOWN:
             score = CLASS_CODE_SCORE if enhanced.endswith(".0.0") else CODE_SCORE
+            if len(enhanced.rsplit(".", 1)[-1]) >= 3:
+                # a provider's own detail number (Microsoft's 5.7.705, 5.1.351) names one
+                # cause: it outranks a short generic wording such as "access denied"
+                score = DETAILED_CODE_SCORE
             cands.append(Candidate(spec.reason, score, spec.articles[0] if spec.articles else None,
                                    why=f"code {enhanced}"))
     if reply and not cands:
