@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from . import match as M
 from .index import KnowledgeIndex
 from .parse import Parsed, RecipientInfo, Segment, attached_report, find_codes, find_provider, find_stage, find_vendor_codes, parse
 from .reasons import NON_FAILURES
+from .record import replace
 from .result import Diagnosis, RecipientResult, Signals
 from .text import decode_input
 

@@ -66,11 +66,10 @@ diagnosis' reason is the top candidate's reason; with no candidate it is
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .index import KnowledgeIndex, find_phrases
 from .parse import Segment
 from .reasons import UNKNOWN
+from .record import Record
 from .result import Match
 
 CODE_SCORE = 0.42
@@ -80,16 +79,20 @@ VENDOR_SCORE = 0.55
 SHAPE_SCORE = 0.97
 
 
-@dataclass
-class Candidate:
-    reason: str
-    score: float
-    article: str | None = None
-    symptom: int | None = None  # index into index.symptoms
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    phrases: list[str] = field(default_factory=list)
-    why: str = ""
-    provider: str = ""  # the symptom's provider, when provider-specific
+class Candidate(Record):
+    _fields = ("reason", "score", "article", "symptom", "spans", "phrases", "why", "provider")
+
+    def __init__(self, reason: str, score: float, article: str | None = None, symptom: int | None = None,
+                 spans: list[tuple[int, int]] | None = None, phrases: list[str] | None = None, why: str = "",
+                 provider: str = ""):
+        self.reason = reason
+        self.score = score
+        self.article = article
+        self.symptom = symptom  # index into index.symptoms
+        self.spans = [] if spans is None else spans
+        self.phrases = [] if phrases is None else phrases
+        self.why = why
+        self.provider = provider  # the symptom's provider, when provider-specific
 
 
 def segment_hits(segments: list[Segment], index: KnowledgeIndex, original: str):
