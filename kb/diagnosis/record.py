@@ -10,6 +10,8 @@ frozen classes' hash and read-only attributes, and replace().
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 
 class FrozenInstanceError(AttributeError):
     """Assigning to a field of a frozen record (like dataclasses.FrozenInstanceError)."""
@@ -17,10 +19,16 @@ class FrozenInstanceError(AttributeError):
 
 class Record:
     _fields: tuple[str, ...] = ()
+    _values = staticmethod(lambda obj: ())  # _values(obj): its field values in order, a tuple (set per class)
     __hash__ = None  # mutable records compare by value, so they are not hashable
 
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self._fields)
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls._fields:
+            return  # a base class such as FrozenRecord
+        # one C call per comparison (parse.py tests "segment not in list", comparing many)
+        getter = attrgetter(*cls._fields)
+        cls._values = staticmethod(getter if len(cls._fields) > 1 else (lambda obj, _get=getter: (_get(obj),)))
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
@@ -28,7 +36,7 @@ class Record:
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
-            return self._values() == other._values()
+            return self._values(self) == other._values(other)
         return NotImplemented
 
 
@@ -36,7 +44,7 @@ class FrozenRecord(Record):
     """A record whose fields cannot be assigned after __init__ (which fills __dict__)."""
 
     def __hash__(self) -> int:
-        return hash(self._values())
+        return hash(self._values(self))
 
     def __setattr__(self, name, value):
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
