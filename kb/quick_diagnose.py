@@ -119,11 +119,15 @@ def main(argv: list[str]) -> int | None:
     if stamp is None:
         return None
 
-    from kb import index_cache
+    from kb import index_cache, regex_cache
 
+    # before the engine is imported (loading the index imports it): see kb/regex_cache.py
+    regex_path = regex_cache.cache_path(str(settings.VAR_DIR))
+    seeded = regex_cache.seed(regex_path)
     key = index_cache.cache_key(os.path.realpath(name), stamp, index_cache.code_fingerprint(str(settings.BASE_DIR)))
     path = index_cache.cache_path(str(settings.VAR_DIR))
     index = index_cache.load(path, key)
+    from_cache = index is not None
     if index is None:
         built = build_from_database()
         if built is None:
@@ -140,6 +144,8 @@ def main(argv: list[str]) -> int | None:
         err(EMPTY_DATABASE)
     failed = diagnose_inputs(names, index, as_json=as_json, stdin=getattr(sys.stdin, "buffer", None), out=out,
                              err=err, site_url=settings.SITE_URL)
+    if from_cache:  # not after Django's start-up, whose own patterns no later run needs
+        regex_cache.store(regex_path, seeded)
     if failed:
         err(f"CommandError: {failure_message(failed, len(names))}")
         return 1
