@@ -110,10 +110,13 @@ def _segment_items(seg: Segment, index: KnowledgeIndex, original: str) -> list:
     recipient, each recipient), so the result is kept on the segment's view, with
     what else it depends on."""
     view = seg.view
-    key = (index, seg.weight, seg.in_original, seg.source, original)
     memo = view.memo
-    if memo is not None and len(memo[0]) == len(key) and all(a is b for a, b in zip(memo[0], key)):
-        return memo[1]
+    if memo is not None:
+        m_index, m_weight, m_in_original, m_source, m_original = memo[0]
+        if m_index is index and m_weight is seg.weight and m_in_original is seg.in_original \
+                and m_source is seg.source and m_original is original:
+            return memo[1]
+    key = (index, seg.weight, seg.in_original, seg.source, original)
     items = []
     hits = find_phrases(view.text, index)
     for pid, ranges in hits.items():

@@ -748,12 +748,13 @@ _EXPECTED_GOT = re.compile(
 
 def find_codes(view_text: str) -> tuple[list[str], list[str]]:
     """(reply codes, enhanced codes) in order of appearance, from a masked view."""
-    replies, enhanced = _codes_in(view_text)
+    replies, enhanced = codes_in(view_text)
     return list(replies), list(enhanced)
 
 
 @_remembered(64)
-def _codes_in(view_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def codes_in(view_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """find_codes() as tuples, shared with other callers (no copies made)."""
     replies = [m.group(1) for m in REPLY_RE.finditer(view_text)]
     if "got" in view_text or "Got" in view_text or "GOT" in view_text:
         got = _EXPECTED_GOT.search(view_text)
