@@ -3,8 +3,6 @@ DESIGN.md: field names there are fixed; fields may be added, never renamed."""
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from .record import Record
 
 
@@ -63,6 +61,7 @@ class RecipientResult(Record):
 
 class Diagnosis(Record):
     _fields = ("reason", "signals", "matches", "recipients", "error_text", "truncated")
+    _lists = ()  # to_dict() makes its lists anew
 
     def __init__(self, reason: str, signals: Signals, matches: list[Match] | None = None,
                  recipients: list[RecipientResult] | None = None, error_text: str = "", truncated: bool = False):
@@ -80,7 +79,7 @@ class Diagnosis(Record):
     def to_dict(self) -> dict:
         # A plain walk: dataclasses.asdict deep-copies every value and costs
         # more than the diagnosis of a short reply.
-        data = {name: getattr(self, name) for name in self._fields}
+        data = _fields(self)
         data["signals"] = _fields(self.signals)
         data["matches"] = [_fields(match) for match in self.matches]
         for match in data["matches"]:
@@ -89,22 +88,15 @@ class Diagnosis(Record):
         return data
 
 
-# A record class -> (a getter of all its field values in order, their names, the fields
-# that hold lists, which are copied).
-_SHAPES: dict[type, tuple] = {}
-
-
-def _fields(obj) -> dict:
-    """The fields of a result record in order, lists copied."""
-    cls = type(obj)
-    shape = _SHAPES.get(cls)
-    if shape is None:
-        names = cls._fields
-        getter = attrgetter(*names) if len(names) > 1 else (lambda o, name=names[0]: (getattr(o, name),))
-        shape = _SHAPES[cls] = (getter, names, cls._lists)
-    getter, names, lists = shape
-    data = dict(zip(names, getter(obj)))
-    for name in lists:
+def _fields(obj: Record) -> dict:
+    """The fields of a result record in order, lists copied. Each __init__ above sets
+    exactly the fields, in their order, so a copy of __dict__ is that dict (one C call);
+    a record that was given another attribute is read field by field."""
+    data = obj.__dict__.copy()
+    names = obj._fields
+    if len(data) != len(names):
+        data = {name: getattr(obj, name) for name in names}
+    for name in obj._lists:
         value = data[name]
         if isinstance(value, list):
             data[name] = list(value)
