@@ -8,6 +8,7 @@ here: the caller passes the index, the writers and the site's URL.
 from __future__ import annotations
 
 import json
+import os
 
 from kb.diagnosis import MAX_INPUT_BYTES, KnowledgeIndex, diagnose
 from kb.diagnosis.reasons import NON_FAILURES, REASON_LABELS
@@ -26,11 +27,29 @@ def read_input(name: str, stdin) -> tuple[bytes, bool]:
             raise OSError("no standard input")
         data = stdin.read(MAX_INPUT_BYTES + 1)
     else:
-        with open(name, "rb") as fh:
-            data = fh.read(MAX_INPUT_BYTES + 1)
+        with open(name, "rb", buffering=0) as fh:
+            data = _read_up_to(fh, MAX_INPUT_BYTES + 1)
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogateescape")
     return data[:MAX_INPUT_BYTES], len(data) > MAX_INPUT_BYTES
+
+
+def _read_up_to(fh, limit: int) -> bytes:
+    """The first `limit` bytes of an unbuffered file. Each read asks for what the file's
+    size says is there (plus one byte, to see the end): read(limit) would allocate the
+    whole limit, 256 KB, for every bounce of a few KB, which cost more than reading them
+    all. A size that is unknown (0 for pipes) or wrong only means more reads."""
+    try:
+        size = os.fstat(fh.fileno()).st_size
+    except OSError:
+        size = 0
+    data = fh.read(min(size + 1, limit))
+    while len(data) < limit:
+        more = fh.read(min(limit - len(data), 65536))
+        if not more:
+            break
+        data += more
+    return data
 
 
 def describe_error(error: OSError) -> str:

@@ -21,6 +21,7 @@ No Django here.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sys
@@ -83,10 +84,17 @@ def load(path: str, key: bytes):
     payload = memoryview(blob)[header_end + key_len:]
     if stored_key != key or zlib.crc32(payload) != checksum:
         return None
+    # Unpickling makes tens of thousands of objects, none of them garbage: the cyclic
+    # collector would only walk them again and again (about 1 ms).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return pickle.loads(payload)
     except Exception:  # noqa: BLE001 - a damaged or outdated file is only a missed cache
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def store(path: str, key: bytes, index) -> bool:

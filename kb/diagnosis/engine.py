@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from . import match as M
 from .index import KnowledgeIndex
-from .parse import Parsed, RecipientInfo, Segment, attached_report, find_codes, find_provider, find_stage, find_vendor_codes, parse
+from .parse import Parsed, RecipientInfo, Segment, attached_report, codes_in, find_provider, find_stage, find_vendor_codes, parse
 from .reasons import NON_FAILURES
+from .record import replace
 from .result import Diagnosis, RecipientResult, Signals
 from .text import decode_input
 
@@ -21,7 +21,7 @@ def _codes_of(segments: list[Segment]) -> tuple[list[str], list[str]]:
     for seg in segments:
         if seg.role == "subject":
             continue
-        r, e = find_codes(seg.view.text)
+        r, e = codes_in(seg.view.text)
         replies.extend(r)
         enhanced.extend(e)
     return replies, enhanced

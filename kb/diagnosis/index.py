@@ -6,39 +6,47 @@ from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass, field
 
 import ahocorasick
 
 from .knowledge import ArticleSpec, CodeSpec, KnowledgeSpec, SymptomSpec
 from .reasons import REASONS, UNKNOWN
+from .record import FrozenRecord, Record
 from .text import View
 
 WILDCARD_GAP = 60  # a "*" spans at most this many characters within one paragraph
 MAX_PHRASE_LEN = 300
 
 
-@dataclass(frozen=True)
-class Phrase:
-    id: int
-    text: str  # as staff wrote it (normalised)
-    parts: tuple[str, ...]  # one part, or two around the "*"
-    symptom: int  # index into KnowledgeIndex.symptoms
-    length: int  # characters without the wildcard: the phrase's specificity
+class Phrase(FrozenRecord):
+    _fields = ("id", "text", "parts", "symptom", "length")
+
+    def __init__(self, id: int, text: str, parts: tuple[str, ...], symptom: int, length: int):  # noqa: A002
+        # text: as staff wrote it (normalised); parts: one part, or two around the "*";
+        # symptom: index into KnowledgeIndex.symptoms; length: characters without the
+        # wildcard, the phrase's specificity
+        self.__dict__.update(id=id, text=text, parts=parts, symptom=symptom, length=length)
 
 
-@dataclass
-class KnowledgeIndex:
-    symptoms: list[SymptomSpec] = field(default_factory=list)
-    phrases: list[Phrase] = field(default_factory=list)
-    automaton: object = None
-    keys: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # part -> [(phrase id, part no)]
-    codes: dict[tuple[str, str], CodeSpec] = field(default_factory=dict)
-    articles: dict[str, ArticleSpec] = field(default_factory=dict)
-    reason_articles: dict[str, str] = field(default_factory=dict)  # reason -> default article slug
-    symptom_by_key: dict[str, int] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-    version: str = ""
+class KnowledgeIndex(Record):
+    _fields = ("symptoms", "phrases", "automaton", "keys", "codes", "articles", "reason_articles", "symptom_by_key",
+               "problems", "version")
+
+    def __init__(self, symptoms: list[SymptomSpec] | None = None, phrases: list[Phrase] | None = None,
+                 automaton: object = None, keys: dict[str, list[tuple[int, int]]] | None = None,
+                 codes: dict[tuple[str, str], CodeSpec] | None = None, articles: dict[str, ArticleSpec] | None = None,
+                 reason_articles: dict[str, str] | None = None, symptom_by_key: dict[str, int] | None = None,
+                 problems: list[str] | None = None, version: str = ""):
+        self.symptoms = [] if symptoms is None else symptoms
+        self.phrases = [] if phrases is None else phrases
+        self.automaton = automaton
+        self.keys = {} if keys is None else keys  # part -> [(phrase id, part no)]
+        self.codes = {} if codes is None else codes
+        self.articles = {} if articles is None else articles
+        self.reason_articles = {} if reason_articles is None else reason_articles  # reason -> default article slug
+        self.symptom_by_key = {} if symptom_by_key is None else symptom_by_key
+        self.problems = [] if problems is None else problems
+        self.version = version
 
     def code(self, kind: str, code: str) -> CodeSpec | None:
         return self.codes.get((kind, code))

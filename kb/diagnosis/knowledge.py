@@ -7,47 +7,45 @@ about Django.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .record import FrozenRecord
+
+# Frozen records (see record.py); __init__ fills __dict__ directly because
+# assigning to a frozen record's attributes raises.
 
 
-@dataclass(frozen=True)
-class ArticleSpec:
-    slug: str
-    title: str
-    reason: str
-    summary: str = ""
-    url: str = ""  # filled by the caller; defaults to /articles/<slug>/
+class ArticleSpec(FrozenRecord):
+    _fields = ("slug", "title", "reason", "summary", "url")
+
+    def __init__(self, slug: str, title: str, reason: str, summary: str = "", url: str = ""):
+        # url: filled by the caller; defaults to /articles/<slug>/
+        self.__dict__.update(slug=slug, title=title, reason=reason, summary=summary, url=url)
 
 
-@dataclass(frozen=True)
-class SymptomSpec:
-    key: str
-    name: str
-    reason: str
-    phrases: tuple[str, ...]
-    article: str | None = None  # article slug
-    provider: str = ""
-    weight: float = 1.0
-    codes: tuple[str, ...] = ()
-    examples: tuple[str, ...] = ()
-    id: int | None = None  # database id, when built from the database
+class SymptomSpec(FrozenRecord):
+    _fields = ("key", "name", "reason", "phrases", "article", "provider", "weight", "codes", "examples", "id")
+
+    def __init__(self, key: str, name: str, reason: str, phrases: tuple[str, ...], article: str | None = None,
+                 provider: str = "", weight: float = 1.0, codes: tuple[str, ...] = (),
+                 examples: tuple[str, ...] = (), id: int | None = None):  # noqa: A002 - the database id
+        # article: the article's slug; id: the database id, when built from the database
+        self.__dict__.update(key=key, name=name, reason=reason, phrases=phrases, article=article, provider=provider,
+                             weight=weight, codes=codes, examples=examples, id=id)
 
 
-@dataclass(frozen=True)
-class CodeSpec:
-    code: str
-    kind: str  # reply | enhanced | vendor
-    reason: str = "undefined"
-    title: str = ""
-    temporary: bool | None = None
-    provider: str = ""
-    articles: tuple[str, ...] = ()
+class CodeSpec(FrozenRecord):
+    _fields = ("code", "kind", "reason", "title", "temporary", "provider", "articles")
+
+    def __init__(self, code: str, kind: str, reason: str = "undefined", title: str = "",
+                 temporary: bool | None = None, provider: str = "", articles: tuple[str, ...] = ()):
+        # kind: reply | enhanced | vendor
+        self.__dict__.update(code=code, kind=kind, reason=reason, title=title, temporary=temporary,
+                             provider=provider, articles=articles)
 
 
-@dataclass(frozen=True)
-class KnowledgeSpec:
-    symptoms: tuple[SymptomSpec, ...] = ()
-    codes: tuple[CodeSpec, ...] = ()
-    articles: tuple[ArticleSpec, ...] = ()
-    version: str = ""
-    extra: dict = field(default_factory=dict)
+class KnowledgeSpec(FrozenRecord):
+    _fields = ("symptoms", "codes", "articles", "version", "extra")
+
+    def __init__(self, symptoms: tuple[SymptomSpec, ...] = (), codes: tuple[CodeSpec, ...] = (),
+                 articles: tuple[ArticleSpec, ...] = (), version: str = "", extra: dict | None = None):
+        self.__dict__.update(symptoms=symptoms, codes=codes, articles=articles, version=version,
+                             extra={} if extra is None else extra)

@@ -68,11 +68,10 @@ diagnosis' reason is the top candidate's reason; with no candidate it is
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .index import KnowledgeIndex, find_phrases
 from .parse import Segment
 from .reasons import UNKNOWN
+from .record import Record
 from .result import Match
 
 CODE_SCORE = 0.42
@@ -83,16 +82,20 @@ VENDOR_SCORE = 0.55
 SHAPE_SCORE = 0.97
 
 
-@dataclass
-class Candidate:
-    reason: str
-    score: float
-    article: str | None = None
-    symptom: int | None = None  # index into index.symptoms
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    phrases: list[str] = field(default_factory=list)
-    why: str = ""
-    provider: str = ""  # the symptom's provider, when provider-specific
+class Candidate(Record):
+    _fields = ("reason", "score", "article", "symptom", "spans", "phrases", "why", "provider")
+
+    def __init__(self, reason: str, score: float, article: str | None = None, symptom: int | None = None,
+                 spans: list[tuple[int, int]] | None = None, phrases: list[str] | None = None, why: str = "",
+                 provider: str = ""):
+        self.reason = reason
+        self.score = score
+        self.article = article
+        self.symptom = symptom  # index into index.symptoms
+        self.spans = [] if spans is None else spans
+        self.phrases = [] if phrases is None else phrases
+        self.why = why
+        self.provider = provider  # the symptom's provider, when provider-specific
 
 
 def segment_hits(segments: list[Segment], index: KnowledgeIndex, original: str):
@@ -110,10 +113,13 @@ def _segment_items(seg: Segment, index: KnowledgeIndex, original: str) -> list:
     recipient, each recipient), so the result is kept on the segment's view, with
     what else it depends on."""
     view = seg.view
-    key = (index, seg.weight, seg.in_original, seg.source, original)
     memo = view.memo
-    if memo is not None and len(memo[0]) == len(key) and all(a is b for a, b in zip(memo[0], key)):
-        return memo[1]
+    if memo is not None:
+        m_index, m_weight, m_in_original, m_source, m_original = memo[0]
+        if m_index is index and m_weight is seg.weight and m_in_original is seg.in_original \
+                and m_source is seg.source and m_original is original:
+            return memo[1]
+    key = (index, seg.weight, seg.in_original, seg.source, original)
     items = []
     hits = find_phrases(view.text, index)
     for pid, ranges in hits.items():

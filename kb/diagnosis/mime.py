@@ -86,17 +86,21 @@ class Part:
                 spans[name] = (start, stop)
         return spans
 
-    def get(self, name: str, default: str = "") -> str:
+    def span(self, name: str) -> tuple[int, int] | None:
+        """Value range of the first field of that name, or None."""
         first = self._first
         if first is None:
             if len(self.fields) < 8:  # a few fields: read them in order
                 for key, start, stop in self.fields:
                     if key == name:
-                        return self._value(start, stop)
-                return default
+                        return start, stop
+                return None
             # a message's own header: the engine asks it for a dozen fields
             first = self._first = {key: (start, stop) for key, start, stop in reversed(self.fields)}
-        span = first.get(name)
+        return first.get(name)
+
+    def get(self, name: str, default: str = "") -> str:
+        span = self.span(name)
         return default if span is None else self._value(*span)
 
     def get_all(self, name: str) -> list[str]:
@@ -149,8 +153,7 @@ _FIELD_LINES_RE = re.compile(_FIELD_RE.pattern + r"([^\n]*(?:\n[ \t](?=[^\n]*?\S
 def parse_headers(text: str, pos: int, end: int) -> tuple[list[tuple[str, int, int]], int]:
     """Read header fields from pos. Returns ([(lower-case name, value start, value end)]
     for at most MAX_HEADERS fields, body start)."""
-    fields: list[list] = []  # [lower-case name, value start, value end]
-    cur = None
+    fields: list[tuple[str, int, int]] = []
     i = pos
     body = end
     if text.startswith("From ", i):  # mbox separator line
@@ -161,9 +164,9 @@ def parse_headers(text: str, pos: int, end: int) -> tuple[list[tuple[str, int, i
     while i < end:
         m = match_lines(text, i, end)
         if m:  # a field with its continuation lines, in one step
-            cur = [m.group(1).lower(), m.start(2), m.end()]
-            fields.append(cur)
-            i = m.end() + 1
+            i = m.end()
+            fields.append((m.group(1).lower(), m.start(2), i))
+            i += 1
             continue
         # any other line: [i, line_end) without its "\n"
         nl = find("\n", i, end)
@@ -176,16 +179,16 @@ def parse_headers(text: str, pos: int, end: int) -> tuple[list[tuple[str, int, i
         if not first or first.isspace() and text[i:line_end].isspace():  # a blank line
             body = nxt
             break
-        if cur is not None and first in " \t":
-            cur[2] = line_end
-        elif cur is not None and text[cur[1]:cur[2]].rstrip().endswith(";") and find("=", i, line_end) >= 0:
-            cur[2] = line_end  # a parameter continued without indentation
+        if fields and first in " \t":
+            fields[-1] = fields[-1][:2] + (line_end,)
+        elif fields and text[fields[-1][1]:fields[-1][2]].rstrip().endswith(";") and find("=", i, line_end) >= 0:
+            fields[-1] = fields[-1][:2] + (line_end,)  # a parameter continued without indentation
         else:
             # not a header line: the body starts here (no blank line)
             body = i
             break
         i = nxt
-    return [(name, start, stop) for name, start, stop in fields[:MAX_HEADERS]], body
+    return fields[:MAX_HEADERS], body
 
 
 # The last Content-Type values read: most parts of a bounce share a few of them.

@@ -7,9 +7,9 @@ symptoms' job, see match.py); only the form of the text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from . import mime
+from .record import Record
 from .text import View, strip_html
 
 # --- error text segments --------------------------------------------------------
@@ -17,19 +17,22 @@ from .text import View, strip_html
 VIEW_LIMIT = 64 * 1024  # characters of one segment that phrase matching reads
 
 
-@dataclass
-class Segment:
+class Segment(Record):
     """A piece of error text. ``source[start:end]`` is the text; when
     ``in_original`` is true, offsets are offsets into the original paste."""
 
-    source: str
-    start: int
-    end: int
-    in_original: bool
-    role: str  # diag | human | subject | plain | transcript
-    recipient: int | None = None
-    weight: float = 1.0
-    _view: View | None = None
+    _fields = ("source", "start", "end", "in_original", "role", "recipient", "weight", "_view")
+
+    def __init__(self, source: str, start: int, end: int, in_original: bool, role: str,
+                 recipient: int | None = None, weight: float = 1.0, _view: View | None = None):
+        self.source = source
+        self.start = start
+        self.end = end
+        self.in_original = in_original
+        self.role = role  # diag | human | subject | plain | transcript
+        self.recipient = recipient
+        self.weight = weight
+        self._view = _view
 
     @property
     def text(self) -> str:
@@ -43,30 +46,40 @@ class Segment:
         return self._view
 
 
-@dataclass
-class RecipientInfo:
-    address: str
-    action: str | None = None
-    status: str | None = None
-    reply_code: str | None = None
-    remote_mta: str | None = None
-    diag_type: str | None = None  # smtp | x-unix | x-postfix ...
-    segments: list[Segment] = field(default_factory=list)
+class RecipientInfo(Record):
+    _fields = ("address", "action", "status", "reply_code", "remote_mta", "diag_type", "segments")
+
+    def __init__(self, address: str, action: str | None = None, status: str | None = None,
+                 reply_code: str | None = None, remote_mta: str | None = None, diag_type: str | None = None,
+                 segments: list[Segment] | None = None):
+        self.address = address
+        self.action = action
+        self.status = status
+        self.reply_code = reply_code
+        self.remote_mta = remote_mta
+        self.diag_type = diag_type  # smtp | x-unix | x-postfix ...
+        self.segments = [] if segments is None else segments
 
 
-@dataclass
-class Parsed:
-    original: str
-    is_message: bool = False
-    kind: str = "error"  # error | bounce | delivered | feedback | vacation
-    segments: list[Segment] = field(default_factory=list)
-    recipients: list[RecipientInfo] = field(default_factory=list)
-    header_text: str = ""  # From / Subject / Reporting-MTA ...: context for provider markers
-    subject: str = ""
-    feedback_type: str | None = None
-    has_dsn: bool = False
-    delay_notice: bool = False  # a warning that delivery is late and still being retried
-    returned: list[tuple[int, int]] = field(default_factory=list)  # spans of attached whole messages
+class Parsed(Record):
+    _fields = ("original", "is_message", "kind", "segments", "recipients", "header_text", "subject", "feedback_type",
+               "has_dsn", "delay_notice", "returned")
+
+    def __init__(self, original: str, is_message: bool = False, kind: str = "error",
+                 segments: list[Segment] | None = None, recipients: list[RecipientInfo] | None = None,
+                 header_text: str = "", subject: str = "", feedback_type: str | None = None, has_dsn: bool = False,
+                 delay_notice: bool = False, returned: list[tuple[int, int]] | None = None):
+        self.original = original
+        self.is_message = is_message
+        self.kind = kind  # error | bounce | delivered | feedback | vacation
+        self.segments = [] if segments is None else segments
+        self.recipients = [] if recipients is None else recipients
+        self.header_text = header_text  # From / Subject / Reporting-MTA ...: context for provider markers
+        self.subject = subject
+        self.feedback_type = feedback_type
+        self.has_dsn = has_dsn
+        self.delay_notice = delay_notice  # a warning that delivery is late and still being retried
+        self.returned = [] if returned is None else returned  # spans of attached whole messages
 
 
 def _at_line_starts(pattern: re.Pattern, text: str, start: int, end: int):
@@ -434,10 +447,11 @@ def _parse_message(text: str, result: Parsed) -> None:
     sender = top.get("from")
     result.header_text = " ".join(
         [sender, subject, top.get("reply-to"), top.get("x-mailer"), top.get("message-id"),
-         " ".join(top.get_all("received")[:1])]
+         top.get("received")]
     )
-    if "subject" in top.header_spans:
-        s, e = top.header_spans["subject"]
+    subject_span = top.span("subject")
+    if subject_span is not None:
+        s, e = subject_span
         if "=?" in text[s:e]:
             result.segments.append(Segment(subject, 0, len(subject), False, "subject", weight=0.6))
         else:
@@ -542,7 +556,8 @@ def _parse_message(text: str, result: Parsed) -> None:
     paragraphs: list[tuple[str, Segment]] = []
     for seg in human[:1]:
         paragraphs.extend(human_recipients(seg.source, seg.start, seg.end, seg.in_original))
-    failed_hdr = [a.strip().strip("<>") for v in top.get_all("x-failed-recipients") for a in v.split(",") if a.strip()]
+    failed_hdr = [a.strip().strip("<>") for v in top.get_all("x-failed-recipients") for a in v.split(",") if a.strip()] \
+        if top.span("x-failed-recipients") else []
     if dsn_recips:
         recipients = dsn_recips
         if result.kind not in ("delivered",):
@@ -733,12 +748,13 @@ _EXPECTED_GOT = re.compile(
 
 def find_codes(view_text: str) -> tuple[list[str], list[str]]:
     """(reply codes, enhanced codes) in order of appearance, from a masked view."""
-    replies, enhanced = _codes_in(view_text)
+    replies, enhanced = codes_in(view_text)
     return list(replies), list(enhanced)
 
 
 @_remembered(64)
-def _codes_in(view_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def codes_in(view_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """find_codes() as tuples, shared with other callers (no copies made)."""
     replies = [m.group(1) for m in REPLY_RE.finditer(view_text)]
     if "got" in view_text or "Got" in view_text or "GOT" in view_text:
         got = _EXPECTED_GOT.search(view_text)

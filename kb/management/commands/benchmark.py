@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from dataclasses import replace
+from kb.diagnosis.record import replace
 from pathlib import Path
 
 from django.conf import settings
