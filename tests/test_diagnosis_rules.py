@@ -356,3 +356,21 @@ def test_a_providers_detailed_status_code_outranks_a_short_generic_wording(index
     d = diagnose("5.7.705 Access denied, tenant over its limit.", index)
     assert d.reason == "badreputation"
     assert diagnose("550 5.7.1 Access denied", index).reason != "badreputation"
+
+
+# --- text written inside quoted strings, and typographic punctuation -------------------
+
+def test_escaped_line_breaks_in_a_logged_string_separate_words(index):
+    # Python's repr of a multi-line reply, as exceptions and logs print it
+    text = ("SMTPRecipientsRefused: {'ann@example.com': (550, 'Verification failed for <app@host.internal>"
+            "\\nThe mail server could not deliver mail to app@host.internal.\\nSender verify failed')}")
+    d = diagnose(text, index)
+    assert d.reason == "rejected"
+    assert "sender verify failed" in d.matches[0].phrases
+
+
+def test_curly_apostrophes_read_as_plain_ones(index):
+    plain = diagnose("Your message wasn't delivered because the address couldn't be found.", index)
+    curly = diagnose("Your message wasn\u2019t delivered because the address couldn\u2019t be found.", index)
+    assert curly.reason == plain.reason == "userunknown"
+    assert curly.matches[0].spans == plain.matches[0].spans

@@ -10,6 +10,9 @@ The matching view is what symptom phrases are matched against:
   letter+digit tokens -> ``<id>``;
 * runs of white space collapsed into one space, except a blank line (paragraph
   break), which becomes one ``\\n`` (a ``*`` wildcard never crosses it);
+* line breaks and tabs written as escapes inside a quoted string (``\\n``,
+  ``\\r\\n``, ``\\t`` in a logged exception) read as white space;
+* curly quotes and typographic dashes read as the plain ones;
 * continuation prefixes of multi-line SMTP replies (``550-5.7.1 `` at the start
   of the second and later lines of one reply) removed, so a sentence that the
   server wrapped over several lines reads as one.
@@ -67,12 +70,15 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\."
 # "/" or ":", holds no token, and the scanner leaps over it instead of trying every
 # alternative at each of its characters (about twice as fast). Skipped words are
 # plain text; the tokens found are exactly those of the scan without "skip".
-_PLAIN_WORD = r"(?:[^\s@.:\d]++|[.:](?![A-Za-z0-9/:]))++(?!\S)"
+_PLAIN_WORD = r"(?:[^\s@.:\d\\]++|[.:](?![A-Za-z0-9/:]))++(?!\S)"
 _TOKEN_RE = re.compile(
     "|".join(
         [
             # white space that is not one plain space (first: no other token starts with one)
             r"\s(?P<ws>\s+|(?<=[^\S ]))",
+            # a line break or tab written as an escape ("\\n", "\\r\\n", "\\t") inside a
+            # quoted string of a log or exception, with the blanks around it: white space
+            r"[ \t]*\\(?P<esc>[nrt](?:[ \t]*\\[nrt])*[ \t]*)",
             rf"(?<!\S)(?P<skip>{_PLAIN_WORD}(?: {_PLAIN_WORD})*)",
             # kept as text: blocklist links name the list
             r"h(?P<url>ttps?://[^\s<>\"'()\[\]]{1,500})",
@@ -95,6 +101,12 @@ _TOKEN_RE = re.compile(
         ]
     )
 )
+_BLANKS = (" ", "\n")
+# Web pages and word processors print "couldn't" as "couldn’t": phrases are typed plain.
+_TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                              "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+                              "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+                              "\u2212": "-"})
 _MASKS = {"addr": "<addr>", "ip": "<ip>", "ip4": "<ip>", "ip6i": "<ip>", "ip6": "<ip>", "host": "<host>", "id": "<id>"}
 
 # Continuation prefix of a multi-line reply: "550-5.7.1 " / "550 5.7.1 " at a line start,
@@ -189,6 +201,8 @@ class View:
             built = _build_ascii(source, start, end, events)
         else:
             built = _build(source, start, end, events)
+            # curly quotes and dashes read as plain ones (one character for one: the map holds)
+            built = (built[0].translate(_TYPOGRAPHIC), *built[1:])
         self.text, self._nstarts, self._ostarts, self._oends, self._verbatim = built
 
     def _orig(self, i: int, is_end: bool) -> int:
@@ -266,9 +280,14 @@ def _build_ascii(source: str, start: int, end: int, events: list):
                 oends.append(ms)
                 verbatim.append(True)
                 npos += ms - os
-        if kind == "ws":
-            if pieces:
-                pieces.append("\n" if source.count("\n", ms, me) >= 2 else " ")
+        if kind == "ws" or kind == "esc":
+            if pieces and oends[-1] == ms and not verbatim[-1] and pieces[-1] in _BLANKS:
+                # an escape beside real white space: one blank
+                oends[-1] = me
+                if kind == "ws" and source.count("\n", ms, me) >= 2:
+                    pieces[-1] = "\n"
+            elif pieces:
+                pieces.append("\n" if kind == "ws" and source.count("\n", ms, me) >= 2 else " ")
                 nstarts.append(npos)
                 ostarts.append(ms)
                 oends.append(me)
@@ -325,13 +344,13 @@ def _build(source: str, start: int, end: int, events: list):
                 else:
                     npos = _add_rare(source, os, ms, pieces, nstarts, ostarts, oends, verbatim, npos)
                     last_ws = pieces[-1] in (" ", "\n")
-        if kind == "ws" or kind is None:  # white space, or a continuation prefix
+        if kind == "ws" or kind == "esc" or kind is None:  # white space, an escape, a continuation prefix
             if last_ws and oends[-1] == ms:
-                if kind is not None and pieces[-1] == " " and source.count("\n", ms, me) >= 2:
+                if kind == "ws" and pieces[-1] == " " and source.count("\n", ms, me) >= 2:
                     pieces[-1] = "\n"
                 oends[-1] = me
             elif pieces:
-                pieces.append("\n" if kind is not None and source.count("\n", ms, me) >= 2 else " ")
+                pieces.append("\n" if kind == "ws" and source.count("\n", ms, me) >= 2 else " ")
                 nstarts.append(npos)
                 ostarts.append(ms)
                 oends.append(me)
