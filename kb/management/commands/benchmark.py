@@ -6,7 +6,10 @@ Every figure is a median over repeated runs and says how many runs it took.
     beside Debian's Perl Sisimai on the same files when it is installed;
 (c) the cost of growth: 1,000 / 10,000 / 100,000 synthetic symptoms added to
     the shipped knowledge (from the fixture files, no database);
-(d) the public search page's server time for a typical paste (this database).
+(d) the public search page's server time for a typical paste (this database);
+(e) bad input: the slowest of the hostile inputs the issue names (random bytes,
+    256 KB of digits, 50,000 short lines, MIME nested 100 deep, 10,000 parts,
+    broken base64, NUL bytes), each a median over repeated runs.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from kb.diagnosis import SymptomSpec, build_index, diagnose
+from kb.diagnosis import MAX_INPUT_BYTES, SymptomSpec, build_index, diagnose
 from kb.diagnosis.reasons import REASONS
 
 CORPUS = Path(settings.BASE_DIR).parent / "shared" / "corpus" / "sisimai"
@@ -137,7 +140,8 @@ class Command(BaseCommand):
                  f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (figures are noisy when it is high); "
                  f"shipped knowledge: {len(self.spec.symptoms)} symptoms, "
                  f"{len(self.spec.codes)} codes, {len(self.spec.articles)} articles")
-        sections = [("a", self.in_process), ("b", self.corpus_cli), ("c", self.growth), ("d", self.search_page)]
+        sections = [("a", self.in_process), ("b", self.corpus_cli), ("c", self.growth), ("d", self.search_page),
+                    ("e", self.bad_input)]
         for name, section in sections:
             if name in skip:
                 continue
@@ -327,3 +331,39 @@ class Command(BaseCommand):
             transaction.set_rollback(True)
         if statuses != {200}:
             self.say(f"    WARNING: status codes seen: {sorted(statuses)}")
+
+    # (e) -------------------------------------------------------------------
+    def bad_input(self, quick: bool, options) -> None:
+        index = build_index(self.spec)
+        runs = 3 if quick else 5
+        self.say(f"(e) bad input, in-process, index from fixture files; median of {runs} runs each")
+        worst = ("", 0.0)
+        for label, data in hostile_inputs():
+            seconds = median_run(lambda: diagnose(data, index), runs)
+            size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
+            self.say(f"    {label:<28} {size / 1024:>8.0f} KB  {seconds * 1e3:>8.1f} ms")
+            if seconds > worst[1]:
+                worst = (label, seconds)
+        self.say(f"    worst: {worst[0]}, {worst[1] * 1e3:.1f} ms")
+
+
+def hostile_inputs() -> list[tuple[str, str | bytes]]:
+    """The inputs of the issue's bad-input list, at the size limit where it names none."""
+    rng = random.Random(11)
+    limit = MAX_INPUT_BYTES
+    nested = "".join(f'Content-Type: multipart/mixed; boundary="b{k}"\n\n--b{k}\n' for k in range(100))
+    head = "From: a@example.com\nTo: b@example.com\nSubject: x\nMIME-Version: 1.0\n"
+    many = ('Content-Type: multipart/mixed; boundary="B"\n\n'
+            + "".join("--B\nContent-Type: text/plain\n\nmailbox is full\n" for _ in range(10_000)) + "--B--\n")
+    broken_b64 = (head + "Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n"
+                  + "!!!!====@@@@ not base64 ==== QUJD=\n" * 5000)
+    return [
+        ("random bytes", bytes(rng.getrandbits(8) for _ in range(limit))),
+        ("256 KB of digits", "1234567890" * (limit // 10)),
+        ("50,000 short lines", "550 x\n" * 50_000),
+        ("MIME nested 100 deep", head + nested + "\nuser unknown\n"),
+        ("10,000 MIME parts", head + many),
+        ("broken base64", broken_b64),
+        ("NUL bytes and broken UTF-8", b"550 5.1.1 user\x00 unknown \xc3\x28 " * 8000),
+    ]
+
