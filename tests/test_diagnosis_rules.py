@@ -374,3 +374,18 @@ def test_curly_apostrophes_read_as_plain_ones(index):
     curly = diagnose("Your message wasn\u2019t delivered because the address couldn\u2019t be found.", index)
     assert curly.reason == plain.reason == "userunknown"
     assert curly.matches[0].spans == plain.matches[0].spans
+
+
+# --- a report that names several recipients --------------------------------------------
+
+def test_another_recipients_error_is_not_the_reports_or_this_recipients_reason(index):
+    # a strongly weighted wording in the second recipient's paragraph must not take over
+    # the first recipient (whose own words say the address does not exist) or the report
+    text = ("From: MAILER-DAEMON@mx.example.net\nTo: bob@example.org\nSubject: Delivery failure\n\n"
+            "Unable to deliver message to the following address(es).\n\n"
+            "<ann@example.com>:\nThis user doesn't have a example.com account (ann@example.com) [0]\n\n"
+            "<cy@example.com>:\nSorry your message to cy@example.com cannot be delivered. "
+            "This account has been disabled or discontinued [#102].\n")
+    d = diagnose(text, index)
+    assert [r.reason for r in d.recipients] == ["userunknown", "suspend"]
+    assert d.reason == "userunknown"

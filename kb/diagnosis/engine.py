@@ -305,7 +305,9 @@ def _analyse_parsed(parsed: Parsed, truncated: bool, index: KnowledgeIndex) -> t
         cands.append(M.Candidate("expired", 0.60, None, why="a delay notice: delivery is still being retried"))
     base_cands = list(cands)
     if first is not None and first.segments and parsed.kind not in NON_FAILURES and len(segments) > len(first.segments):
-        # the first failed recipient's own error text counts more than the rest
+        # the first failed recipient's own error text counts more than the rest, and
+        # another recipient's own error is not the report's reason
+        cands = _not_only_others(cands, recs, 0)
         f_reply, f_enh = _recipient_codes(first)
         f_signals = replace(signals, stage=find_stage(" ".join(sg.text for sg in first.segments)[:4000]) or signals.stage)
         for c in _candidates(first.segments, parsed, index, f_signals, f_enh or enhanced, f_reply or reply, [first]):
@@ -316,7 +318,7 @@ def _analyse_parsed(parsed: Parsed, truncated: bool, index: KnowledgeIndex) -> t
     reason = matches[0].reason if matches else "undefined"
 
     recipients = []
-    for rec in recs:
+    for rec_no, rec in enumerate(recs):
         r_reply, r_enh = _recipient_codes(rec)
         r_reason = reason
         if len(recs) == 1:
@@ -328,7 +330,7 @@ def _analyse_parsed(parsed: Parsed, truncated: bool, index: KnowledgeIndex) -> t
             for c in r_cands:  # the recipient's own error first, the whole report as context
                 c.score += 0.15
             r_cands = [M.Candidate(c.reason, c.score * 0.7, c.article, c.symptom, [], [], c.why, c.provider)
-                       for c in base_cands] + r_cands
+                       for c in _not_only_others(base_cands, recs, rec_no)] + r_cands
             r_matches = M.rank(r_cands, index, limit=1)
             if r_matches:
                 r_reason = r_matches[0].reason
@@ -345,6 +347,23 @@ def _analyse_parsed(parsed: Parsed, truncated: bool, index: KnowledgeIndex) -> t
         )
     return Diagnosis(reason=reason, signals=signals, matches=matches, recipients=recipients,
                      error_text=error_text, truncated=truncated), cands
+
+
+def _not_only_others(cands: list[M.Candidate], recs: list[RecipientInfo], own: int) -> list[M.Candidate]:
+    """The candidates without those whose every matched span lies in the own error text
+    of a recipient other than recs[own] (in a report that names several)."""
+    if len(recs) < 2:
+        return cands
+    others = [(sg.start, sg.end) for k, r in enumerate(recs) if k != own for sg in r.segments if sg.in_original]
+    if not others:
+        return cands
+    mine = [(sg.start, sg.end) for sg in recs[own].segments if sg.in_original]
+
+    def inside(span, ranges):
+        return any(a <= span[0] and span[1] <= b for a, b in ranges)
+
+    return [c for c in cands
+            if not c.spans or not all(inside(sp, others) and not inside(sp, mine) for sp in c.spans)]
 
 
 def _from_attached_report(parsed: Parsed, outer_result: tuple[Diagnosis, list[M.Candidate]],

@@ -58,7 +58,10 @@ Candidates come from three sources.
 For a bounce, the first failed recipient's own text is scored again with
 +0.15, so the report's reason follows its first recipient. With several
 recipients, each recipient's reason is the top of its own candidates (+0.15)
-and of the report's candidates (x 0.7, as context).
+and of the report's candidates (x 0.7, as context). A candidate whose every
+matched span lies in another recipient's own error text is dropped from the
+report's ranking and from this recipient's context: however strongly weighted,
+someone else's error is not this one's.
 
 Candidates pointing to the same article are merged (highest score, all
 spans). Ranking uses the raw score; the score shown is capped at 0.99. The
