@@ -1,6 +1,6 @@
 """Held-out check: real error texts people pasted in public, kept apart from Sisimai.
 
-tests/data/realworld_errors.yaml holds about 590 error texts copied
+tests/data/realworld_errors.yaml holds about 700 error texts copied
 (anonymised and shortened) from GitHub issues, Q&A pages and provider pages,
 each labelled by hand with the reason and the article that would have fixed
 it for the person who pasted it. The engine never trains on them: no symptom
@@ -50,6 +50,11 @@ DATA = Path(__file__).resolve().parent / "data" / "realworld_errors.yaml"
 # NDRs from Microsoft 365, Gmail, GMX/web.de/IONOS and Mimecast, API errors from Resend and
 # Microsoft Graph, library exceptions, older bounce wordings) scored reason 29 (48.3%) and
 # article 25 (41.7%) before fixtures/symptoms/realworld-6.yaml, 48 (80.0%) and 45 (75.0%) after.
+# Round 9 (60 whole NDRs and provider replies, with Chinese, German, French, Italian and Polish
+# wordings) scored reason 37 (61.7%) and article 37 (61.7%) before fixtures/symptoms/realworld-7.yaml
+# and the article own-account-blocked-from-sending, 55 and 55 after. Round 10 (60 errors from sending
+# services' APIs, mail libraries, apps and plain-language questions) scored reason 40 (66.7%) and
+# article 32 (53.3%) before fixtures/symptoms/realworld-8.yaml, 55 and 51 after.
 # Rounds 2 and 3, also collected after the symptoms they test, score 94.1% and 90.9% on reasons.
 REASON_FLOOR = 0.93
 ARTICLE_FLOOR = 0.92
@@ -129,7 +134,7 @@ def report() -> str:
 def test_the_held_out_set_is_well_formed():
     articles = {row["slug"] for row in read_all().articles}
     seen = set()
-    assert 300 <= len(cases()) <= 650
+    assert 300 <= len(cases()) <= 750
     for case in cases():
         assert set(case) <= {"text", "reason", "article", "source", "note"}, case
         assert case["text"].strip() and case["source"].startswith("http"), case
