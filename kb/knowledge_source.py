@@ -23,8 +23,9 @@ _state: dict = {"index": None, "stamp": None, "checked_at": 0.0}
 
 def spec_from_database() -> KnowledgeSpec:
     """The knowledge as plain data. Reads rows as tuples (no model instances) in
-    the models' own orderings: articles by title, codes by kind and code,
-    symptoms by key, a symptom's codes by kind and code, its examples by id."""
+    the models' own orderings: articles by title, codes by kind and code (a code's
+    articles in the order they were linked), symptoms by key, a symptom's codes by
+    kind and code, its examples by id."""
     from articles.models import Article
     from kb.models import ErrorCode, KnowledgeStamp, Symptom, SymptomExample
 
@@ -38,7 +39,8 @@ def spec_from_database() -> KnowledgeSpec:
         article_specs.append(ArticleSpec(slug=slug, title=title, reason=reason, summary=summary, url=url_of(slug)))
 
     code_articles: dict[int, list[str]] = {}
-    links = ErrorCode.articles.through.objects.order_by("article__title").values_list("errorcode_id", "article_id")
+    # in the order they were linked: the first is the code's main article (kb/loader.py)
+    links = ErrorCode.articles.through.objects.order_by("id").values_list("errorcode_id", "article_id")
     for code_id, article_id in links:
         slug = slugs.get(article_id)
         if slug is not None:

@@ -34,6 +34,8 @@ class LoadReport:
         for kind in ("article", "code", "symptom"):
             parts = [f"{self.counts[(kind, state)]} {state}" for state in ("created", "updated", "unchanged", "kept")]
             out.append(f"{kind}s: " + ", ".join(parts))
+        if self.counts[("code links", "updated")]:
+            out.append(f"code article links re-made in the files' order: {self.counts[('code links', 'updated')]}")
         out += [f"kept (edited by staff): {name}" for name in self.kept]
         out += [f"warning: {w}" for w in self.warnings]
         return out
@@ -99,8 +101,16 @@ def _load_codes(files: KBFiles, by_slug, report: LoadReport) -> None:
         if changed is None:
             continue
         wanted = _articles_for(data["articles"], by_slug, f"code {label}", report)
-        if set(obj.articles.values_list("pk", flat=True)) != {a.pk for a in wanted}:
-            obj.articles.set(wanted)
+        linked = list(ErrorCode.articles.through.objects.filter(errorcode=obj).order_by("id")
+                      .values_list("article_id", flat=True))
+        if linked != [a.pk for a in wanted]:
+            # the first article listed is the code's main one (the engine offers it for a
+            # bare code), so the links are made one by one, in the file's order
+            obj.articles.clear()
+            for article in wanted:
+                obj.articles.add(article)
+            if not changed:
+                report.counts[("code links", "updated")] += 1  # only the links: still a change to publish
         if changed or (data.get("variants") and not obj.variants.exists()):
             obj.variants.all().delete()
             for variant in data.get("variants") or []:

@@ -100,3 +100,29 @@ def test_the_shipped_knowledge_base_loads_cleanly():
     assert Article.objects.count() == len(files.articles)
     assert ErrorCode.objects.count() == len(files.codes)
     assert Symptom.objects.count() == len(files.symptoms)
+
+
+def _code_articles_in_index():
+    from kb.knowledge_source import spec_from_database
+
+    return next(c.articles for c in spec_from_database().codes if c.code == "5.2.2")
+
+
+def test_a_codes_first_article_is_its_main_one_and_a_new_order_is_published(tmp_path):
+    # the engine offers a code's first article for a bare code, so the order in the file is
+    # kept, and a new order alone is a change the servers must pick up
+    root = _write_kb(tmp_path)
+    other = root / "articles" / "other-article.md"
+    other.write_text(other.read_text().replace("reason: userunknown\n", "reason: userunknown\nstatus: published\n"))
+    codes = root / "codes" / "enhanced.yaml"
+    codes.write_text(codes.read_text().replace("articles: [recipient-mailbox-full]",
+                                               "articles: [recipient-mailbox-full, other-article]"))
+    _load(root)
+    assert _code_articles_in_index() == ("recipient-mailbox-full", "other-article")
+    stamp = KnowledgeStamp.current()
+    codes.write_text(codes.read_text().replace("articles: [recipient-mailbox-full, other-article]",
+                                               "articles: [other-article, recipient-mailbox-full]"))
+    output = _load(root)
+    assert _code_articles_in_index() == ("other-article", "recipient-mailbox-full")
+    assert "re-made" in output
+    assert KnowledgeStamp.current() != stamp
