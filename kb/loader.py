@@ -34,8 +34,9 @@ class LoadReport:
         for kind in ("article", "code", "symptom"):
             parts = [f"{self.counts[(kind, state)]} {state}" for state in ("created", "updated", "unchanged", "kept")]
             out.append(f"{kind}s: " + ", ".join(parts))
-        if self.counts[("code links", "updated")]:
-            out.append(f"code article links re-made in the files' order: {self.counts[('code links', 'updated')]}")
+        if self.counts[("links", "updated")]:
+            out.append(f"rows whose links alone changed (a code's articles, a symptom's article, codes or "
+                       f"examples): {self.counts[('links', 'updated')]}")
         out += [f"kept (edited by staff): {name}" for name in self.kept]
         out += [f"warning: {w}" for w in self.warnings]
         return out
@@ -110,7 +111,7 @@ def _load_codes(files: KBFiles, by_slug, report: LoadReport) -> None:
             for article in wanted:
                 obj.articles.add(article)
             if not changed:
-                report.counts[("code links", "updated")] += 1  # only the links: still a change to publish
+                report.counts[("links", "updated")] += 1  # only the links: still a change to publish
         if changed or (data.get("variants") and not obj.variants.exists()):
             obj.variants.all().delete()
             for variant in data.get("variants") or []:
@@ -135,9 +136,11 @@ def _load_symptoms(files: KBFiles, by_slug, report: LoadReport) -> None:
         article = by_slug.get(data["article"]) if data["article"] else None
         if data["article"] and article is None:
             report.warnings.append(f"symptom {data['key']}: unknown article {data['article']}")
+        links_changed = False
         if obj.article_id != (article.pk if article else None):
             obj.article = article
             obj.save(update_fields=["article"])
+            links_changed = True
         wanted = []
         for code in data["codes"]:
             if code not in codes_by_text:
@@ -145,10 +148,15 @@ def _load_symptoms(files: KBFiles, by_slug, report: LoadReport) -> None:
             wanted += codes_by_text.get(code, [])
         if set(obj.codes.values_list("pk", flat=True)) != {c.pk for c in wanted}:
             obj.codes.set(wanted)
+            links_changed = True
         current = list(obj.examples.values_list("text", flat=True))
         if current != data["examples"]:
             obj.examples.all().delete()
             SymptomExample.objects.bulk_create(SymptomExample(symptom=obj, text=t) for t in data["examples"])
+            links_changed = True
+        if links_changed and not changed:
+            # the row's own fields are unchanged, but the index reads these too: publish it
+            report.counts[("links", "updated")] += 1
 
 
 def load_kb(files: KBFiles) -> LoadReport:

@@ -124,5 +124,19 @@ def test_a_codes_first_article_is_its_main_one_and_a_new_order_is_published(tmp_
                                                "articles: [other-article, recipient-mailbox-full]"))
     output = _load(root)
     assert _code_articles_in_index() == ("other-article", "recipient-mailbox-full")
-    assert "re-made" in output
+    assert "links alone changed" in output
+    assert KnowledgeStamp.current() != stamp
+
+
+def test_a_symptom_pointed_at_another_article_is_a_change_the_servers_pick_up(tmp_path):
+    root = _write_kb(tmp_path)
+    other = root / "articles" / "other-article.md"
+    other.write_text(other.read_text().replace("reason: userunknown\n", "reason: userunknown\nstatus: published\n"))
+    _load(root)
+    stamp = KnowledgeStamp.current()
+    symptoms = root / "symptoms" / "server.yaml"
+    symptoms.write_text(symptoms.read_text().replace("article: recipient-mailbox-full", "article: other-article"))
+    output = _load(root)
+    assert Symptom.objects.get(key="srv-mailbox-full").article.slug == "other-article"
+    assert "links alone changed" in output
     assert KnowledgeStamp.current() != stamp
