@@ -132,15 +132,11 @@ def main(argv: list[str]) -> int | None:
     seeded = regex_cache.seed(regex_path)
     key = index_cache.cache_key(os.path.realpath(name), stamp, index_cache.code_fingerprint(str(settings.BASE_DIR)))
     path = index_cache.cache_path(str(settings.VAR_DIR))
+    index = index_cache.load(path, key)  # unpickled with the cyclic collector paused
     # The index lives as long as the process, so its tens of thousands of objects are
-    # moved out of the cyclic collector's generations (gc.freeze) before a collection
-    # walks them, as the first ones after loading would (~1 ms each).
-    gc.disable()
-    try:
-        index = index_cache.load(path, key)
-    finally:
-        gc.freeze()
-        gc.enable()
+    # moved out of the collector's generations before a collection walks them, as the
+    # first ones after loading would (~1 ms each).
+    gc.freeze()
     from_cache = index is not None
     if index is None:
         built = build_from_database()
