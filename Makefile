@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install install-dev serve migrate loadkb bench evaluate clean
+.PHONY: run test install install-dev native serve migrate loadkb bench evaluate clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -14,15 +14,22 @@ $(PY):
 
 # Reinstall only when the declared dependencies change.
 $(VENV)/.installed-run: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e ".[native]"
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,native]"
 	touch $@ $(VENV)/.installed-run
 
 install: $(VENV)/.installed-run
+	@$(MAKE) --no-print-directory native
 install-dev: $(VENV)/.installed-dev
+	@$(MAKE) --no-print-directory native
+
+# The engine compiled with Cython into var/native/ (kb/build_native.py): about 10%
+# faster. Quick when up to date; without a C compiler the engine runs as plain Python.
+native: | $(PY)
+	$(PY) -m kb.build_native
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -57,4 +64,4 @@ evaluate: install
 	$(PY) manage.py evaluate
 
 clean:
-	rm -rf $(VENV) var/static .pytest_cache
+	rm -rf $(VENV) var/static var/native .pytest_cache

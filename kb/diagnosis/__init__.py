@@ -7,8 +7,13 @@
 Modules: text (decoding, masking, offset-keeping normalisation), mime (bounded
 MIME reader), parse (shape of the paste: error text, recipients, signals),
 index (compiled phrases, codes, articles), match (scoring; the formula is in
-its docstring), engine (diagnose).
+its docstring), engine (diagnose). _native swaps in a compiled copy of these
+modules when one was built from the same sources (kb/build_native.py).
 """
+
+from . import _native
+
+_native.activate()  # before the modules below are imported
 
 from .engine import diagnose, diagnose_example_ok
 from .index import KnowledgeIndex, build_index

@@ -660,8 +660,11 @@ def _remembered(limit: int):
                 memory[text] = found
             return found
 
-        call.__doc__ = func.__doc__
-        call.__name__ = func.__name__
+        try:
+            call.__doc__ = func.__doc__
+            call.__name__ = func.__name__
+        except AttributeError:  # a compiled closure's are read-only (kb/diagnosis/_native.py)
+            pass
         return call
 
     return wrap

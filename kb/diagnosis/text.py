@@ -128,7 +128,7 @@ def decode_input(data: str | bytes) -> tuple[str, bool]:
             raw = raw[:MAX_INPUT_BYTES]
             truncated = True
         text = None
-        for cut in (0, 1, 2, 3) if truncated else (0,):
+        for cut in range(4 if truncated else 1):
             try:  # at the limit a multi-byte character may be cut in half
                 text = raw[: len(raw) - cut].decode("utf-8")
                 break

@@ -140,6 +140,9 @@ class Command(BaseCommand):
                  f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (figures are noisy when it is high); "
                  f"shipped knowledge: {len(self.spec.symptoms)} symptoms, "
                  f"{len(self.spec.codes)} codes, {len(self.spec.articles)} articles")
+        from kb.diagnosis import _native
+
+        self.say(f"engine: {_native.status}; MAILFIX_PURE_PYTHON=1 measures the plain modules")
         sections = [("a", self.in_process), ("b", self.corpus_cli), ("c", self.growth), ("d", self.search_page),
                     ("e", self.bad_input)]
         for name, section in sections:
