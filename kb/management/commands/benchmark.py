@@ -173,38 +173,49 @@ class Command(BaseCommand):
         if not files:
             self.say(f"(b) corpus: no .eml files in {corpus / 'eml'}; skipped")
             return
-        runs = 1 if quick else 3
+        runs = 1 if quick else 7
         source = self._cli_source()
         self.say(f"(b) {len(files)} corpus messages in ONE process each, wall time incl. start-up; "
-                 f"median of {runs} runs after one untimed run of each program (it fills the OS file cache "
-                 "and Mailfix's index cache, var/cache/)")
+                 f"{runs} runs of each program, taking turns (so a slow moment of the machine hits both), "
+                 "after one untimed run of each (it fills the OS file cache and Mailfix's index cache, var/cache/)")
         ours_cmd = [sys.executable, "manage.py", "diagnose", "--json", *source, *files]
-        self._time_process(ours_cmd, 1)  # warm-up, not counted
-        ours = self._time_process(ours_cmd, runs)
         label = "mailfix diagnose --json" + (" --from-files" if source else " (database)")
-        if ours is None:
-            self.say(f"    {label}: failed")
-            return
-        self.say(f"    {label:<34} {ours:>7.2f} s  {len(files) / ours:>8.0f} messages/s")
+        perl = shutil.which("perl")
+        has_sisimai = perl and subprocess.run([perl, "-MSisimai", "-e1"], capture_output=True).returncode == 0
+        # One perl process; each file is read, decoded and serialised to JSON, like our --json output.
+        script = "use Sisimai; for my $f (@ARGV) { my $j = Sisimai->dump($f); print $j, qq(\\n) if defined $j }"
+        theirs_cmd = [perl, "-e", script, *files] if has_sisimai else None
+        ours_times, theirs_times = [], []
+        for turn in range(runs + 1):  # turn 0 is the warm-up
+            mine = self._time_process(ours_cmd, 1)
+            if mine is None:
+                self.say(f"    {label}: failed")
+                return
+            theirs = self._time_process(theirs_cmd, 1) if theirs_cmd else None
+            if theirs_cmd and theirs is None:
+                self.say("    sisimai: failed; comparing without it")
+                theirs_cmd = None
+            if turn:
+                ours_times.append(mine)
+                if theirs is not None:
+                    theirs_times.append(theirs)
+        ours = statistics.median(ours_times)
+        self.say(f"    {label:<34} {ours:>7.2f} s  {len(files) / ours:>8.0f} messages/s  (median)")
         startup = self._time_process([sys.executable, "manage.py", "diagnose", "--json", *source, os.devnull], runs)
         if startup is not None:
             self.say(f"    {'  of which start-up alone':<34} {startup:>7.2f} s  (diagnose --json of one empty input)")
-        perl = shutil.which("perl")
-        has_sisimai = perl and subprocess.run([perl, "-MSisimai", "-e1"], capture_output=True).returncode == 0
         if not has_sisimai:
             self.say("    sisimai: not installed (Debian package libsisimai-perl)")
             return
+        if len(theirs_times) != len(ours_times):
+            return
         version = subprocess.run([perl, "-MSisimai", "-e", "print $Sisimai::VERSION"], capture_output=True,
                                  text=True).stdout.strip()
-        # One perl process; each file is read, decoded and serialised to JSON, like our --json output.
-        script = "use Sisimai; for my $f (@ARGV) { my $j = Sisimai->dump($f); print $j, qq(\\n) if defined $j }"
-        self._time_process([perl, "-e", script, *files], 1)  # warm-up, not counted
-        theirs = self._time_process([perl, "-e", script, *files], runs)
-        if theirs is None:
-            self.say(f"    sisimai {version}: failed")
-            return
-        self.say(f"    {'sisimai ' + version + ' (Perl) dump':<34} {theirs:>7.2f} s  {len(files) / theirs:>8.0f} messages/s")
-        self.say(f"    ratio: mailfix is {theirs / ours:.2f}x the speed of sisimai on the same files")
+        theirs = statistics.median(theirs_times)
+        self.say(f"    {'sisimai ' + version + ' (Perl) dump':<34} {theirs:>7.2f} s  {len(files) / theirs:>8.0f} messages/s  (median)")
+        pairs = sorted(t / o for o, t in zip(ours_times, theirs_times))
+        self.say(f"    ratio: mailfix is {theirs / ours:.2f}x the speed of sisimai on the same files "
+                 f"(turn by turn: median {statistics.median(pairs):.2f}x, from {pairs[0]:.2f}x to {pairs[-1]:.2f}x)")
         self.corpus_loops(files, runs, perl, version)
 
     def corpus_loops(self, files: list[str], runs: int, perl: str, version: str) -> None:
