@@ -101,8 +101,10 @@ def _assemble(staging: str, built: dict[str, str]) -> None:
     for name, path in sorted(built.items()):
         binary = os.path.basename(path)
         shutil.copyfile(path, os.path.join(staging, binary))
-        shutil.copyfile(os.path.join(ENGINE_DIR, name + ".py"), os.path.join(staging, "src", name + ".py"))
-        lines.append(f"{name} {binary}")
+        source = os.path.join(ENGINE_DIR, name + ".py")
+        shutil.copyfile(source, os.path.join(staging, "src", name + ".py"))
+        stat = os.stat(source)
+        lines.append(f"{name} {binary} {stat.st_size} {stat.st_mtime_ns}")
     with open(os.path.join(staging, _native.MANIFEST), "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
 

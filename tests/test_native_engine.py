@@ -24,19 +24,24 @@ ENGINE_DIR = ROOT / "kb" / "diagnosis"
 HELD_OUT = ROOT / "tests" / "data" / "realworld_errors.yaml"
 
 
-def fake_build(tmp_path: Path, key: str | None = None, edit: str | None = None) -> Path:
+def fake_build(tmp_path: Path, key: str | None = None, edit: str | None = None, touched: str | None = None) -> Path:
     """A build directory with a manifest and source copies, and empty files for binaries
     (check() only reads the manifest and the copies, and that the binaries exist)."""
     native = tmp_path / "native"
     (native / "src").mkdir(parents=True)
     lines = [key or _native.build_key()]
     for name in build_native.engine_modules():
-        source = (ENGINE_DIR / f"{name}.py").read_bytes()
-        if name == edit:
-            source += b"\n# edited after the build\n"
+        path = ENGINE_DIR / f"{name}.py"
+        source = path.read_bytes()
+        size, mtime = len(source), path.stat().st_mtime_ns
+        if name == edit:  # the build saw another text than the module holds now
+            source += b"\n# the module was edited after the build\n"
+            size = len(source)
+        if name == touched:  # same text, another time (a new checkout)
+            mtime += 1
         (native / "src" / f"{name}.py").write_bytes(source)
         (native / f"{name}.so").write_bytes(b"")
-        lines.append(f"{name} {name}.so")
+        lines.append(f"{name} {name}.so {size} {mtime}")
     (native / _native.MANIFEST).write_text("\n".join(lines) + "\n")
     return native
 
@@ -51,6 +56,11 @@ def test_a_module_edited_since_the_build_means_plain_python(tmp_path):
     modules, why_not = _native.check(str(fake_build(tmp_path, edit="parse")))
     assert modules == {}
     assert "parse.py changed" in why_not
+
+
+def test_a_module_with_a_new_time_but_the_same_text_still_counts(tmp_path):
+    modules, why_not = _native.check(str(fake_build(tmp_path, touched="match")))
+    assert why_not == "" and "kb.diagnosis.match" in modules
 
 
 def test_a_build_for_another_python_is_ignored(tmp_path):

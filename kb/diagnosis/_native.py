@@ -6,11 +6,11 @@ per-bytecode work goes, the regular expressions and the automaton stay as they
 are). The modules' text is unchanged, so the compiled and the plain modules
 behave the same; a test compares their output on whole corpora.
 
-Safety: the build keeps a copy of every source it compiled. At import, each
-copy is compared byte for byte with the module's current source, and the
-interpreter with the one the build was made for; any difference (an edited
-module, a new checkout, another Python) and the plain modules are used, all of
-them. The compiled copy can make the engine faster, never different or stale.
+Safety: the build keeps a copy of every source it compiled, with its size and
+modification time. At import, a module whose size or time differs is compared
+byte for byte with that copy, and the interpreter with the one the build was
+made for; any difference (an edited module, another Python) and the plain
+modules are used, all of them. The compiled copy can make the engine faster, never different or stale.
 
 MAILFIX_PURE_PYTHON=1 turns it off; MAILFIX_NATIVE_DIR points elsewhere
 (the default is var/native/ of the checkout). No Django here.
@@ -23,7 +23,7 @@ import sys
 
 PACKAGE = __name__.rpartition(".")[0]  # kb.diagnosis
 MANIFEST = "manifest.txt"
-FORMAT = "mailfix native engine 1"
+FORMAT = "mailfix native engine 2"
 
 # Why the plain modules are in use, or "compiled (...)": the benchmark prints it.
 status = "plain Python (not checked)"
@@ -58,13 +58,20 @@ def check(native_dir: str) -> tuple[dict[str, str], str]:
     source_dir = os.path.dirname(os.path.abspath(__file__))
     found: dict[str, str] = {}
     for line in lines[1:]:
-        name, _, binary = line.partition(" ")
-        if not name.isidentifier() or not binary:
+        name, binary, size, mtime = (line.split(" ") + ["", "", ""])[:4]
+        if not name.isidentifier() or not binary or not size.isdigit() or not mtime.isdigit():
             return {}, "the compiled build's manifest is damaged"
-        compiled_from = _read(os.path.join(native_dir, "src", name + ".py"))
-        current = _read(os.path.join(source_dir, name + ".py"))
-        if compiled_from is None or compiled_from != current:
-            return {}, f"the compiled build is stale ({name}.py changed since; make install rebuilds it)"
+        source = os.path.join(source_dir, name + ".py")
+        try:
+            stat = os.stat(source)
+        except OSError:
+            return {}, f"{name}.py is missing"
+        # Size and modification time as the build saw them: the test CPython's own .pyc
+        # files rely on. When either differs (a new checkout, an edit), the bytes decide.
+        if (stat.st_size, stat.st_mtime_ns) != (int(size), int(mtime)):
+            compiled_from = _read(os.path.join(native_dir, "src", name + ".py"))
+            if compiled_from is None or compiled_from != _read(source):
+                return {}, f"the compiled build is stale ({name}.py changed since; make install rebuilds it)"
         path = os.path.join(native_dir, binary)
         if not os.path.isfile(path):
             return {}, f"the compiled build lacks {binary}"

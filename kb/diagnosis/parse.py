@@ -319,6 +319,8 @@ def _sendmail_recipients(source: str, start: int, end: int, in_original: bool) -
 def human_recipients(source: str, start: int, end: int, in_original: bool) -> list[tuple[str, Segment]]:
     """(address, paragraph) for each line that starts with a recipient address,
     and for each Sendmail "NNN <addr>... reason" transcript line."""
+    if source.find("@", start, end) < 0:
+        return []  # every line this looks for holds an address
     found = _human_recipients(source, start, end, in_original)
     seen = {a.lower() for a, _ in found}
     extra = [(pos, a, seg) for pos, a, seg in _sendmail_recipients(source, start, end, in_original)
