@@ -115,6 +115,12 @@ def read_symptoms(path: Path) -> list[dict]:
         for key in ("key", "name", "reason", "phrases"):
             if not item.get(key):
                 raise KBFileError(f"{path.name}: symptom lacks '{key}': {item.get('key')!r}")
+        for field_name in ("phrases", "examples"):
+            for value in item.get(field_name) or []:
+                if not isinstance(value, (str, int, float)):
+                    # "- text: more" without quotes is a YAML mapping, not the phrase
+                    raise KBFileError(f"{path.name}: symptom {item.get('key')!r} has a {field_name[:-1]} that is not "
+                                      f"plain text ({value!r}); put it in quotes")
         rows.append(
             {
                 "key": str(item["key"]).strip(),

@@ -140,3 +140,21 @@ def test_a_symptom_pointed_at_another_article_is_a_change_the_servers_pick_up(tm
     assert Symptom.objects.get(key="srv-mailbox-full").article.slug == "other-article"
     assert "links alone changed" in output
     assert KnowledgeStamp.current() != stamp
+
+
+def test_an_unquoted_phrase_with_a_colon_is_refused_with_a_clear_message(tmp_path):
+    """YAML reads `- is not allowed to send: limit exceeded` as a mapping; loading it as the
+    text "{'is not allowed to send': ...}" would make a phrase that never matches."""
+    from kb.kbfiles import KBFileError, read_symptoms
+
+    path = tmp_path / "symptoms.yaml"
+    path.write_text(
+        "- key: a-limit\n  name: A limit\n  reason: ratelimited\n  phrases:\n"
+        "    - is not allowed to send: recipient limit exceeded\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(KBFileError, match="put it in quotes"):
+        read_symptoms(path)
+    path.write_text(path.read_text().replace("- is not allowed to send: recipient limit exceeded",
+                                             '- "is not allowed to send: recipient limit exceeded"'))
+    assert read_symptoms(path)[0]["phrases"] == ["is not allowed to send: recipient limit exceeded"]

@@ -1,6 +1,6 @@
 """Held-out check: real error texts people pasted in public, kept apart from Sisimai.
 
-tests/data/realworld_errors.yaml holds about 870 error texts copied
+tests/data/realworld_errors.yaml holds about 930 error texts copied
 (anonymised and shortened) from GitHub issues, Q&A pages and provider pages,
 each labelled by hand with the reason and the article that would have fixed
 it for the person who pasted it. The engine never trains on them: no symptom
@@ -65,7 +65,10 @@ DATA = Path(__file__).resolve().parent / "data" / "realworld_errors.yaml"
 # Microsoft 365 / Outlook.com NDRs and replies) scored reason 20 (71.4%) and article 21 (75.0%)
 # before fixtures/symptoms/realworld-11.yaml, 25 and 26 after; round 14 (37 texts from consumer
 # providers and mail programs) scored reason 25 (67.6%) and article 25 before realworld-12.yaml,
-# 32 and 32 after. All 871 texts now: reason 818 (93.9%), article 800 (91.8%).
+# 32 and 32 after. Round 15 (57 texts: mail server logs and admin panels, non-English bounces,
+# sending services' account and domain errors, Java/.NET/Go/Rust library exceptions) scored reason
+# 30 (52.6%) and article 22 (38.6%) before realworld-13.yaml, 50 and 44 after. All 928 texts now:
+# reason 868 (93.5%), article 844 (90.9%).
 # Rounds 2 and 3, also collected after the symptoms they test, score 94.1% and 90.9% on reasons.
 REASON_FLOOR = 0.93
 ARTICLE_FLOOR = 0.90
@@ -145,7 +148,7 @@ def report() -> str:
 def test_the_held_out_set_is_well_formed():
     articles = {row["slug"] for row in read_all().articles}
     seen = set()
-    assert 300 <= len(cases()) <= 900
+    assert 300 <= len(cases()) <= 1200  # a bound that catches a file read twice or cut short
     for case in cases():
         assert set(case) <= {"text", "reason", "article", "source", "note"}, case
         assert case["text"].strip() and case["source"].startswith("http"), case
