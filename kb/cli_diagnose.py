@@ -15,8 +15,22 @@ from kb.diagnosis.reasons import NON_FAILURES, REASON_LABELS
 
 STDIN = "-"
 # json.dumps(..., ensure_ascii=True) without the circular-reference bookkeeping: results
-# are plain trees. One encoder for all inputs.
-_to_json = json.JSONEncoder(ensure_ascii=True, check_circular=False).encode
+# are plain trees. One encoder for all inputs: JSONEncoder.encode() makes a new C encoder on
+# every call, so the C encoder is made once here (the same arguments encode() would pass).
+_encoder = json.JSONEncoder(ensure_ascii=True, check_circular=False)
+try:
+    from json.encoder import c_make_encoder, encode_basestring_ascii
+
+    _c_encode = c_make_encoder(None, _encoder.default, encode_basestring_ascii, None, _encoder.key_separator,
+                               _encoder.item_separator, False, False, True)
+except (ImportError, TypeError):  # another Python without the C encoder: the plain way
+    _c_encode = None
+
+
+def _to_json(value) -> str:
+    if _c_encode is None or isinstance(value, str):
+        return _encoder.encode(value)
+    return "".join(_c_encode(value, 0))
 EMPTY_DATABASE = "The database has no symptoms: run `manage.py loadkb`, or use --from-files."
 
 
@@ -27,28 +41,32 @@ def read_input(name: str, stdin) -> tuple[bytes, bool]:
             raise OSError("no standard input")
         data = stdin.read(MAX_INPUT_BYTES + 1)
     else:
-        with open(name, "rb", buffering=0) as fh:
-            data = _read_up_to(fh, MAX_INPUT_BYTES + 1)
+        data = _read_file(name, MAX_INPUT_BYTES + 1)
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogateescape")
     return data[:MAX_INPUT_BYTES], len(data) > MAX_INPUT_BYTES
 
 
-def _read_up_to(fh, limit: int) -> bytes:
-    """The first `limit` bytes of an unbuffered file. Each read asks for what the file's
-    size says is there (plus one byte, to see the end): read(limit) would allocate the
-    whole limit, 256 KB, for every bounce of a few KB, which cost more than reading them
-    all. A size that is unknown (0 for pipes) or wrong only means more reads."""
+def _read_file(name: str, limit: int) -> bytes:
+    """The first `limit` bytes of a file, read with the os module's calls (no file object:
+    hundreds of bounces per run). Each read asks for what the file's size says is there
+    (plus one byte, to see the end): a read of the whole limit, 256 KB, would allocate that
+    much for every bounce of a few KB. A size that is unknown (0 for pipes) or wrong only
+    means more reads."""
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        size = os.fstat(fh.fileno()).st_size
-    except OSError:
-        size = 0
-    data = fh.read(min(size + 1, limit))
-    while len(data) < limit:
-        more = fh.read(min(limit - len(data), 65536))
-        if not more:
-            break
-        data += more
+        try:
+            size = os.fstat(fd).st_size
+        except OSError:
+            size = 0
+        data = os.read(fd, min(size + 1, limit))
+        while len(data) < limit:
+            more = os.read(fd, min(limit - len(data), 65536))
+            if not more:
+                break
+            data += more
+    finally:
+        os.close(fd)
     return data
 
 

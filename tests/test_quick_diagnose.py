@@ -47,7 +47,7 @@ def tiny_index():
 
 
 def test_the_default_database_is_what_dj_database_url_would_make():
-    url = f"sqlite:///{settings.VAR_DIR / 'mailfix.sqlite3'}"
+    url = f"sqlite:///{os.path.join(settings.VAR_DIR, 'mailfix.sqlite3')}"
     assert settings.default_database() == dj_database_url.parse(url, conn_max_age=60)
 
 
