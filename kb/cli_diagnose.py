@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 
 from kb.diagnosis import MAX_INPUT_BYTES, KnowledgeIndex, diagnose
 from kb.diagnosis.reasons import NON_FAILURES, REASON_LABELS
@@ -56,10 +57,13 @@ def _read_file(name: str, limit: int) -> bytes:
     fd = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         try:
-            size = os.fstat(fd).st_size
+            info = os.fstat(fd)
+            size, regular = info.st_size, stat.S_ISREG(info.st_mode)
         except OSError:
-            size = 0
+            size, regular = 0, False
         data = os.read(fd, min(size + 1, limit))
+        if regular and len(data) <= size:
+            return data  # a regular file gives less than asked only at its end: no read to see it
         while len(data) < limit:
             more = os.read(fd, min(limit - len(data), 65536))
             if not more:
