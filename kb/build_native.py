@@ -165,9 +165,13 @@ def build(native_dir: str, force: bool = False) -> int:
             print(f"compiled engine: not used, its smoke test failed ({problem}); the engine runs as plain Python")
             return 0
         old = os.path.join(work, "old")
-        if os.path.exists(native_dir):
-            os.rename(native_dir, old)
-        os.rename(staging, native_dir)
+        try:
+            if os.path.exists(native_dir):
+                os.rename(native_dir, old)
+            os.rename(staging, native_dir)
+        except OSError as error:  # another build put its own in place meanwhile: either is fine
+            print(f"compiled engine: not installed ({error.strerror}); the build already in place stays")
+            return 0
         print(f"compiled engine: {len(built)} modules built into {native_dir}")
         return 0
     finally:
