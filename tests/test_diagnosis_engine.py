@@ -346,3 +346,23 @@ def test_html_and_script(index):
 
 def test_report_worst_time():
     print(f"\nworst measured diagnosis time on bad input: {WORST['seconds'] * 1000:.1f} ms")
+
+
+def test_a_negation_matches_written_out_contracted_or_without_its_apostrophe(tiny):
+    """The phrase is written "does not exist"; servers and people also write "doesn't" and,
+    typing a question, "doesnt"."""
+    for text in ("550 the email account that you tried to reach does not exist",
+                 "550 The email account that you tried to reach doesn't exist",
+                 "gmail says the email account that you tried to reach doesnt exist, why?"):
+        result = diagnose(text, tiny)
+        assert result.reason == "userunknown", text
+        assert result.best.symptom == "g-unknown", text
+
+
+def test_negation_variants_keep_the_parts_of_a_wildcard_phrase_apart():
+    from kb.diagnosis.index import negation_variants
+
+    assert negation_variants(("mailbox", "does not exist")) == [("mailbox", "doesn't exist"),
+                                                                ("mailbox", "doesnt exist")]
+    assert negation_variants(("couldn't be found",)) == [("could not be found",), ("couldnt be found",)]
+    assert negation_variants(("user unknown",)) == []

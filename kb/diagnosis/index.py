@@ -84,6 +84,36 @@ def normalise_phrase(raw: str) -> tuple[tuple[str, ...], str] | str:
     return tuple(parts), " * ".join(parts)
 
 
+# Negations are written both ways ("does not exist", "doesn't exist"), and people who type
+# a question often drop the apostrophe ("doesnt exist"). A phrase matches in each form.
+_VERBS = "does|do|did|is|are|was|were|has|have|had|could|would|should"
+_CONTRACT = ((re.compile(rf"\b({_VERBS}) not\b"), r"\1n't"), (re.compile(r"\bcannot\b"), "can't"),
+             (re.compile(r"\bwill not\b"), "won't"))
+_EXPAND = ((re.compile(rf"\b({_VERBS})n't\b"), r"\1 not"), (re.compile(r"\bcan't\b"), "cannot"),
+           (re.compile(r"\bwon't\b"), "will not"))
+_NO_APOSTROPHE = re.compile(r"\b(\w+)n't\b")
+
+
+def negation_variants(parts: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The other spellings of a phrase's negations (contracted, written out, without the
+    apostrophe), each applied to the whole phrase; [] when it has none."""
+    joined = "\x00".join(parts)  # a character no part holds: the parts stay apart
+    if " not" not in joined and "n't" not in joined and "cannot" not in joined:
+        return []
+    forms = [joined]
+    for table in (_CONTRACT, _EXPAND):
+        form = joined
+        for pattern, replacement in table:
+            form = pattern.sub(replacement, form)
+        forms.append(form)
+    forms += [_NO_APOSTROPHE.sub(r"\1nt", form) for form in forms]
+    variants = []
+    for form in dict.fromkeys(forms):
+        if form != joined:
+            variants.append(tuple(form.split("\x00")))
+    return variants
+
+
 def build_index(spec: KnowledgeSpec) -> KnowledgeIndex:
     index = KnowledgeIndex(version=getattr(spec, "version", "") or "")
     for article in spec.articles:
@@ -111,13 +141,15 @@ def build_index(spec: KnowledgeSpec) -> KnowledgeIndex:
                 index.problems.append(f"symptom {symptom.key}: phrase {raw!r} skipped: {result}")
                 continue
             parts, text = result
-            if text in seen:
-                continue
-            seen.add(text)
-            pid = len(index.phrases)
-            index.phrases.append(Phrase(pid, text, parts, sid, sum(len(p) for p in parts)))
-            for part_no, part in enumerate(parts):
-                index.keys.setdefault(part, []).append((pid, part_no))
+            for spelling in [parts, *negation_variants(parts)]:
+                text = " * ".join(spelling)
+                if text in seen:
+                    continue
+                seen.add(text)
+                pid = len(index.phrases)
+                index.phrases.append(Phrase(pid, text, spelling, sid, sum(len(p) for p in spelling)))
+                for part_no, part in enumerate(spelling):
+                    index.keys.setdefault(part, []).append((pid, part_no))
     for key in index.keys:
         # the value carries what find_phrases needs: the key, its length, and
         # whether its first / last character is a word character
