@@ -96,6 +96,9 @@ def test_ruby_error_is_not_python(index):
          "550", "5.1.1"),
         ("smtp: unexpected response: got 450, expected 2xx", "450", None),
         ("Error: expected smtp code 250, got 552 5.3.4 Message size exceeds fixed limit", "552", "5.3.4"),
+        # logged inside a JSON string: the quotes are escaped
+        ('{"error":"Expected response code 250 but got code \\"554\\", with message \\"554 5.7.1 Limit reached\\""}',
+         "554", "5.7.1"),
     ],
 )
 def test_got_code_is_the_error_code(text, reply, enhanced):
@@ -103,6 +106,13 @@ def test_got_code_is_the_error_code(text, reply, enhanced):
     assert replies[0] == reply
     assert "250" not in replies
     assert (enh[0] if enh else None) == enhanced
+
+
+def test_a_json_logged_wrapper_is_a_failure_not_a_success_report(index):
+    d = diagnose('[2024-04-29 23:00:07] Alert failed {"error":"Expected response code 250 but got code \\"554\\", '
+                 'with message \\"554 5.7.1 Message refused\\r\\n\\""}', index)
+    assert d.signals.reply_code == "554"
+    assert d.reason != "delivered"
 
 
 def test_laravel_wrapper_reads_the_servers_code(index):

@@ -756,9 +756,10 @@ def find_stage(text: str) -> str | None:
 # Library wrappers that name the reply they wanted before the one they got:
 # Symfony/Laravel/Swift Mailer 'Expected response code "250" but got code "552", with
 # message "552 5.2.2 ..."', Go/.NET 'got 450, expected 2xx'. The code received is the error's.
+# The quotes may come escaped (a backslash before each) when the message was logged inside a JSON string.
 _EXPECTED_GOT = re.compile(
-    r"(?i)expected (?:smtp |response )?codes? [^\n]{0,40}?(?:\bbut|,) got(?: code)? \"?([245]\d\d)\b"
-    r"|\bgot(?: code)? \"?([245]\d\d)\"?, expected\b"
+    r"(?i)expected (?:smtp |response )?codes? [^\n]{0,40}?(?:\bbut|,) got(?: code)? \\?\"?([245]\d\d)\b"
+    r"|\bgot(?: code)? \\?\"?([245]\d\d)\\?\"?, expected\b"
 )
 
 
