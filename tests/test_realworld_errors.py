@@ -1,6 +1,6 @@
 """Held-out check: real error texts people pasted in public, kept apart from Sisimai.
 
-tests/data/realworld_errors.yaml holds about 990 error texts copied
+tests/data/realworld_errors.yaml holds about 1,040 error texts copied
 (anonymised and shortened) from GitHub issues, Q&A pages and provider pages,
 each labelled by hand with the reason and the article that would have fixed
 it for the person who pasted it. The engine never trains on them: no symptom
@@ -69,8 +69,10 @@ DATA = Path(__file__).resolve().parent / "data" / "realworld_errors.yaml"
 # sending services' account and domain errors, Java/.NET/Go/Rust library exceptions) scored reason
 # 30 (52.6%) and article 22 (38.6%) before realworld-13.yaml, 50 and 44 after. Round 16 (58 texts:
 # web hosts' and relay services' replies, security gateways and block lists) scored reason 34
-# (58.6%) and article 32 (55.2%) before realworld-14.yaml, 53 and 51 after. All 986 texts now:
-# reason 921 (93.4%), article 895 (90.8%).
+# (58.6%) and article 32 (55.2%) before realworld-14.yaml, 53 and 51 after. Round 17 (54 texts:
+# mail programs and webmail in several languages, large providers outside the US) scored reason
+# 31 (57.4%) and article 26 (48.1%) before realworld-15.yaml, 46 and 45 after. All 1,040 texts
+# now: reason 968 (93.1%), article 941 (90.5%); rounds 1-14 are unchanged at 818 and 800.
 # Rounds 2 and 3, also collected after the symptoms they test, score 94.1% and 90.9% on reasons.
 REASON_FLOOR = 0.93
 ARTICLE_FLOOR = 0.90
@@ -150,7 +152,7 @@ def report() -> str:
 def test_the_held_out_set_is_well_formed():
     articles = {row["slug"] for row in read_all().articles}
     seen = set()
-    assert 300 <= len(cases()) <= 1200  # a bound that catches a file read twice or cut short
+    assert 300 <= len(cases()) <= 1500  # a bound that catches a file read twice or cut short
     for case in cases():
         assert set(case) <= {"text", "reason", "article", "source", "note"}, case
         assert case["text"].strip() and case["source"].startswith("http"), case
