@@ -366,3 +366,8 @@ def test_negation_variants_keep_the_parts_of_a_wildcard_phrase_apart():
                                                                 ("mailbox", "doesnt exist")]
     assert negation_variants(("couldn't be found",)) == [("could not be found",), ("couldnt be found",)]
     assert negation_variants(("user unknown",)) == []
+
+
+def test_why_names_the_phrase_as_staff_wrote_it_whatever_the_spelling_matched(tiny):
+    result = diagnose("550 The email account that you tried to reach doesnt exist", tiny)
+    assert result.best.phrases == ["the email account that you tried to reach does not exist"]

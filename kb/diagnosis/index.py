@@ -134,22 +134,27 @@ def build_index(spec: KnowledgeSpec) -> KnowledgeIndex:
         sid = len(index.symptoms)
         index.symptoms.append(symptom)
         index.symptom_by_key[symptom.key] = sid
-        seen = set()
+        written: list[tuple[tuple[str, ...], str]] = []
         for raw in symptom.phrases:
             result = normalise_phrase(raw)
             if isinstance(result, str):
                 index.problems.append(f"symptom {symptom.key}: phrase {raw!r} skipped: {result}")
                 continue
-            parts, text = result
-            for spelling in [parts, *negation_variants(parts)]:
-                text = " * ".join(spelling)
-                if text in seen:
-                    continue
-                seen.add(text)
-                pid = len(index.phrases)
-                index.phrases.append(Phrase(pid, text, spelling, sid, sum(len(p) for p in spelling)))
-                for part_no, part in enumerate(spelling):
-                    index.keys.setdefault(part, []).append((pid, part_no))
+            written.append(result)
+        # the phrases as written first, then the other spellings of their negations that no
+        # phrase spells out itself; "why" and the admin name the phrase as written
+        spellings = [(parts, text) for parts, text in written]
+        spellings += [(variant, text) for parts, text in written for variant in negation_variants(parts)]
+        seen = set()
+        for spelling, text in spellings:
+            spelled = " * ".join(spelling)
+            if spelled in seen:
+                continue
+            seen.add(spelled)
+            pid = len(index.phrases)
+            index.phrases.append(Phrase(pid, text, spelling, sid, sum(len(p) for p in spelling)))
+            for part_no, part in enumerate(spelling):
+                index.keys.setdefault(part, []).append((pid, part_no))
     for key in index.keys:
         # the value carries what find_phrases needs: the key, its length, and
         # whether its first / last character is a word character

@@ -150,10 +150,10 @@ def phrase_candidates(hits, index: KnowledgeIndex, provider: str | None, enhance
     for sid, items in hits.items():
         symptom = index.symptoms[sid]
         best = max(score for _, score, _ in items)
-        distinct = {pid for pid, _, _ in items}
-        score = best + min(0.10, 0.05 * (len(distinct) - 1))
+        # phrases as staff wrote them: two spellings of one negation are one phrase
+        names = list(dict.fromkeys(index.phrases[pid].text for pid in {pid for pid, _, _ in items}))
+        score = best + min(0.10, 0.05 * (len(names) - 1))
         why = []
-        names = [index.phrases[pid].text for pid in distinct]
         names.sort(key=len, reverse=True)
         why.append("phrase " + ", ".join(f"'{n}'" for n in names[:3]))
         codes = set(symptom.codes)
