@@ -399,3 +399,37 @@ def test_another_recipients_error_is_not_the_reports_or_this_recipients_reason(i
     d = diagnose(text, index)
     assert [r.reason for r in d.recipients] == ["userunknown", "suspend"]
     assert d.reason == "userunknown"
+
+
+# --- shapes of log lines that are not what they look like ---------------------------------
+
+def test_a_time_of_day_is_not_an_ipv6_address():
+    from kb.diagnosis.text import View
+
+    assert View("2025/05/30 06:29:04.773629 sent").text == "2025/05/30 06:29:04.773629 sent"
+    assert View("[11:22:02.990] SMTP").text == "[11:22:02.990] smtp"
+    assert View("from [2001:db8::1] and fe80:0:0:0:202:b3ff:fe1e:8329").text == "from <ip> and <ip>"
+
+
+def test_a_port_or_source_line_after_a_host_is_not_a_reply_code():
+    from kb.diagnosis.text import View
+
+    # codes are read from the masked view, where both names are <host>
+    replies, _ = find_codes(View("manager.go:501: error sending: 450 Too many requests").text)
+    assert replies == ["450"]
+    replies, _ = find_codes(View("connect to smtp.example.net:443 failed").text)
+    assert replies == []
+
+
+def test_a_refusal_is_the_error_even_after_a_quoted_success(index):
+    d = diagnose("Sending e-mails to: ops@example.com\nERROR: 250 OK id=1abcDE-000Fgh-7x\n"
+                 "501 <null>: recipient address must contain a domain", index)
+    assert d.signals.reply_code == "501"
+    assert d.reason != "delivered"
+
+
+def test_a_word_run_into_a_link_is_not_a_host_name():
+    from kb.diagnosis.text import View
+
+    assert View("Error: content rejected.http://mail.example.com/help").text == \
+        "error: content rejected.http://mail.example.com/help"

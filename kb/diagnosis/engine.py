@@ -27,11 +27,22 @@ def _codes_of(segments: list[Segment]) -> tuple[list[str], list[str]]:
     return replies, enhanced
 
 
+def _first_failure(replies) -> str | None:
+    """The first 4xx/5xx reply, else the first reply: a paste that quotes a success (a log's
+    "250 OK") and a refusal is about the refusal."""
+    for code in replies:
+        if code[0] != "2":
+            return code
+    return replies[0] if replies else None
+
+
 def _pick_enhanced(status: str | None, found: list[str]) -> str | None:
     """The recipient's Status, unless it is a bare class (x.0.0) and the error
     text names a more specific code of the same class."""
     if status and not status.endswith(".0.0"):
         return status
+    if not status:  # as with reply codes, a refusal before a success the paste also quotes
+        found = [c for c in found if c[0] != "2"] + [c for c in found if c[0] == "2"]
     for code in found:
         if not code.endswith(".0.0") and (not status or code[0] == status[0]):
             return code
@@ -40,7 +51,7 @@ def _pick_enhanced(status: str | None, found: list[str]) -> str | None:
 
 def _recipient_codes(rec: RecipientInfo) -> tuple[str | None, str | None]:
     replies, enhanced = _codes_of(rec.segments)
-    return (replies[0] if replies else None), _pick_enhanced(rec.status, enhanced)
+    return _first_failure(replies), _pick_enhanced(rec.status, enhanced)
 
 
 def _shape_candidates(parsed: Parsed, index: KnowledgeIndex, recs: list[RecipientInfo]) -> list[M.Candidate]:
@@ -282,7 +293,7 @@ def _analyse_parsed(parsed: Parsed, truncated: bool, index: KnowledgeIndex) -> t
     # the error's code: the recipient's own, else the first in the error text
     diag_first = [s for s in error_segments if s.role in ("diag", "human-rcpt")]
     d_replies, d_enh = _codes_of(diag_first)
-    reply = reply or (d_replies[0] if d_replies else None) or (replies[0] if replies else None)
+    reply = reply or _first_failure(d_replies) or _first_failure(replies)
     enhanced = enhanced or _pick_enhanced(None, d_enh or enhanced_all)
 
     remote = " ".join(r.remote_mta or "" for r in recs[:5])
@@ -304,9 +315,11 @@ def _analyse_parsed(parsed: Parsed, truncated: bool, index: KnowledgeIndex) -> t
         # a warning that delivery is late (no DSN says so): the report as a whole, once
         cands.append(M.Candidate("expired", 0.60, None, why="a delay notice: delivery is still being retried"))
     base_cands = list(cands)
-    if first is not None and first.segments and parsed.kind not in NON_FAILURES and len(segments) > len(first.segments):
+    if first is not None and first.segments and parsed.kind not in NON_FAILURES and (
+            len(recs) > 1 or len(segments) > len(first.segments)):
         # the first failed recipient's own error text counts more than the rest, and
-        # another recipient's own error is not the report's reason
+        # another recipient's own error is not the report's reason (also in a plain paste,
+        # whose one segment holds every recipient's paragraph)
         cands = _not_only_others(cands, recs, 0)
         f_reply, f_enh = _recipient_codes(first)
         f_signals = replace(signals, stage=find_stage(" ".join(sg.text for sg in first.segments)[:4000]) or signals.stage)

@@ -772,7 +772,9 @@ def find_codes(view_text: str) -> tuple[list[str], list[str]]:
 @_remembered(64)
 def codes_in(view_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """find_codes() as tuples, shared with other callers (no copies made)."""
-    replies = [m.group(1) for m in REPLY_RE.finditer(view_text)]
+    # a number right after a host name and a colon is a port or a source line
+    # ("smtp.example.net:443", "manager.go:501:"), never a reply
+    replies = [m.group(1) for m in REPLY_RE.finditer(view_text) if not view_text.startswith("<host>:", m.start() - 7)]
     if "got" in view_text or "Got" in view_text or "GOT" in view_text:
         got = _EXPECTED_GOT.search(view_text)
         if got:

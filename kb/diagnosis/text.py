@@ -36,8 +36,9 @@ _ADDR = r"(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])<?[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{
 _IPV4 = r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)"
 _IPV6 = r"(?<![0-9A-Fa-f:])(?:IPv6:)?(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,6}|[0-9A-Fa-f]{1,4})(?![0-9A-Fa-f:])"
 # A host name: two or more labels and an all-lower or all-upper alphabetic TLD
-# of 2-6 letters ("RESOLVER.ADR.RecipientNotFound" and "full.Please" are not hosts).
-_HOST = r"(?<![\w.@-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}(?:[a-z]{2,6}|[A-Z]{2,6})(?![\w-]|\.[A-Za-z0-9])\.?"
+# of 2-6 letters ("RESOLVER.ADR.RecipientNotFound" and "full.Please" are not hosts),
+# not followed by "://" ("rejected.http://..." is a word and a link run together).
+_HOST = r"(?<![\w.@-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}(?:[a-z]{2,6}|[A-Z]{2,6})(?![\w-]|\.[A-Za-z0-9]|://)\.?"
 # Ids: long tokens mixing letters and digits (queue ids, message ids, Gmail's
 # trailing tokens). Codes such as 0x800CCC0E are left alone.
 _ID = r"(?<![\w])(?!0x)(?=[A-Za-z0-9_-]{10,}(?![\w-]))(?=[A-Za-z_-]*\d[A-Za-z0-9_-]*\d)(?=\d*[A-Za-z_][0-9_-]*[A-Za-z])[A-Za-z0-9_-]{10,200}"
@@ -92,7 +93,7 @@ _TOKEN_RE = re.compile(
             rf"[{_X}](?<![{_X}:][{_X}])(?P<ip6>[{_X}]{{0,3}}:(?:[{_X}]{{1,4}}:){{1,6}}{_V6_TAIL}\]?)",
             # _HOST
             r"[A-Za-z0-9](?<![\w.@-][A-Za-z0-9])(?P<host>(?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\."
-            rf"(?:{_LABEL}){{0,7}}(?:[a-z]{{2,6}}|[A-Z]{{2,6}})(?![\w-]|\.[A-Za-z0-9])\.?)",
+            rf"(?:{_LABEL}){{0,7}}(?:[a-z]{{2,6}}|[A-Z]{{2,6}})(?![\w-]|\.[A-Za-z0-9]|://)\.?)",
             # _ID: its look-aheads re-stated from the second character on
             r"[A-Za-z0-9_-](?<!\w[A-Za-z0-9_-])(?P<id>(?!(?<=0)x)(?=[A-Za-z0-9_-]{9,}(?![\w-]))"
             r"(?:(?<=\d)(?=[A-Za-z0-9_-]*\d)|(?<=[A-Za-z_-])(?=[A-Za-z_-]*\d[A-Za-z0-9_-]*\d))"
@@ -235,7 +236,7 @@ def _events(source: str, start: int, end: int) -> tuple[list[tuple[int, int, str
             if m.group(1) + "-" in source[line_start:line_end]:
                 skip.append((ms, m.end()))
     events = [(m.start(), m.end(), kind) for m in _TOKEN_RE.finditer(source, start, end)
-              if (kind := m.lastgroup) != "skip"]
+              if (kind := m.lastgroup) != "skip" and (kind not in _MAYBE_TIME or _is_ipv6(m.group()))]
     if skip:
         # a prefix goes before the first token that starts after it (a token at the
         # same place comes first)
@@ -252,6 +253,16 @@ def _events(source: str, start: int, end: int) -> tuple[list[tuple[int, int, str
         events = merged
     events.append((end, end, ""))  # the end: flush the plain tail
     return events, bool(skip)
+
+
+_MAYBE_TIME = ("ip6", "ip")  # the bracketed "ip" alternative reads IPv6 too: "[11:22:02.990]"
+
+
+def _is_ipv6(token: str) -> bool:
+    """An IPv6 address has eight groups or a "::" standing for the missing ones; a log's
+    time of day ("06:29:04", "[11:22:02.990]") has neither and stays plain text. (An
+    "ip" token without a colon is IPv4.)"""
+    return ":" not in token or "::" in token or token.count(":") >= 7
 
 
 def _build_ascii(source: str, start: int, end: int, events: list):
