@@ -27,13 +27,15 @@ def _codes_of(segments: list[Segment]) -> tuple[list[str], list[str]]:
     return replies, enhanced
 
 
+def _failures_first(codes) -> list[str]:
+    """The codes with the 4xx/5xx (4.x.x/5.x.x) ones first, each group in its order: a paste
+    that quotes a success (a log's "250 OK") and a refusal is about the refusal."""
+    return [c for c in codes if c[0] != "2"] + [c for c in codes if c[0] == "2"]
+
+
 def _first_failure(replies) -> str | None:
-    """The first 4xx/5xx reply, else the first reply: a paste that quotes a success (a log's
-    "250 OK") and a refusal is about the refusal."""
-    for code in replies:
-        if code[0] != "2":
-            return code
-    return replies[0] if replies else None
+    ordered = _failures_first(replies)
+    return ordered[0] if ordered else None
 
 
 def _pick_enhanced(status: str | None, found: list[str]) -> str | None:
@@ -41,8 +43,8 @@ def _pick_enhanced(status: str | None, found: list[str]) -> str | None:
     text names a more specific code of the same class."""
     if status and not status.endswith(".0.0"):
         return status
-    if not status:  # as with reply codes, a refusal before a success the paste also quotes
-        found = [c for c in found if c[0] != "2"] + [c for c in found if c[0] == "2"]
+    if not status:  # as with reply codes
+        found = _failures_first(found)
     for code in found:
         if not code.endswith(".0.0") and (not status or code[0] == status[0]):
             return code
