@@ -180,6 +180,19 @@ def test_access_denied_at_initial_connection_is_blocked_elsewhere_securityerror(
     assert diagnose(later, index).reason == "securityerror"
 
 
+def test_sendmail_reply_with_no_command_before_it_is_a_refused_greeting(index):
+    # Sendmail prints ">>> COMMAND" before each reply; a reply straight after "while
+    # talking to" answered the connection itself
+    refused = ("----- Transcript of session follows -----\n... while talking to mx.example.org.:\n"
+               "<<< 554 IP=192.0.2.9 - A problem occurred. Service unavailable\n554 5.0.0 Service unavailable")
+    assert diagnose(refused, index).signals.stage == "greeting"
+    assert diagnose(refused, index).reason == "blocked"
+    after_rcpt = ("... while talking to mx.example.org.:\n>>> RCPT To:<ann@example.org>\n"
+                  "<<< 554 Service unavailable\n554 5.0.0 Service unavailable")
+    assert diagnose(after_rcpt, index).signals.stage == "rcpt"
+    assert diagnose(after_rcpt, index).reason != "blocked"
+
+
 # --- expiry -------------------------------------------------------------------------
 
 def test_retry_later_then_queue_lifetime_is_expired(index):

@@ -729,6 +729,11 @@ _STAGE_LONGEST = max(len(marker) for markers in _STAGE_MARKERS.values() for mark
 # more precise ("connect to mx...: server refused to talk to me" is a refused greeting).
 _WEAK_MARKERS = frozenset({"connect to"})
 
+# Sendmail's transcript names each command it sent (">>> RCPT To:<...>") before the
+# reply ("<<< 550 ..."). A reply right after "while talking to host:", with no command
+# line between, answered the connection itself: the greeting refused this client.
+_GREETING_REPLY = re.compile(r"while talking to [^\s:]+:? <<< [45]\d\d\b")
+
 
 @_remembered(64)
 def find_stage(text: str) -> str | None:
@@ -750,6 +755,10 @@ def find_stage(text: str) -> str | None:
             continue
         if best is None or start < best[0] or (start == best[0] and len(marker) > best[2]):
             best = (start, stage, len(marker))
+    if "<<<" in low:
+        greeting = _GREETING_REPLY.search(low)
+        if greeting and (best is None or greeting.start() < best[0]):
+            return "greeting"
     return best[1] if best else weak
 
 
