@@ -273,6 +273,20 @@ def test_recipient_refused_at_end_of_data_is_a_filter(index):
     assert diagnose(bounce(body), index).reason == "filtered"
 
 
+def test_exchange_code_restating_a_bare_550_is_no_proof_the_address_was_refused(index):
+    # Exchange Online's 5.1.351 only restates the remote's bare "550" ("mailbox unavailable");
+    # the remote reply after "->" decides, as it would on its own
+    relayed = "Remote server returned unknown recipient or mailbox unavailable -> 550 : User unknown"
+    d = diagnose(bounce(f"The server gave this error:\n{relayed}", status="5.1.351", diag=f"550 5.1.351 {relayed}"), index)
+    assert d.reason == "filtered"
+    naming = "Remote server returned unknown recipient or mailbox unavailable -> 550 <ann@example.com>: User unknown"
+    d = diagnose(bounce(f"The server gave this error:\n{naming}", status="5.1.351", diag=f"550 5.1.351 {naming}"), index)
+    assert d.reason == "userunknown"
+    own_code = "Remote server returned unknown recipient or mailbox unavailable -> 550 5.1.1 User unknown"
+    d = diagnose(bounce(f"The server gave this error:\n{own_code}", status="5.1.351", diag=f"550 5.1.351 {own_code}"), index)
+    assert d.reason == "userunknown"
+
+
 # --- a domain that was not found, in a report that calls it temporary -----------------
 
 def test_temporary_nxdomain_in_a_report_is_a_dns_failure(index):

@@ -105,8 +105,9 @@ def _calls_itself_an_error(segments: list[Segment]) -> bool:
 
 
 # A reply that repeats the recipient's address right after its code ("550 5.1.1 <a@b>:
-# Recipient address rejected", sendmail's "550 a@b... User unknown") is the answer to
-# RCPT TO: servers echo the address they were given in that command.
+# Recipient address rejected") is the answer to RCPT TO: servers echo the address they
+# were given in that command. Sendmail's own "a@b... User unknown" summary line is not
+# counted: Sendmail writes it for refusals at any stage, DATA included.
 _RCPT_ECHO = re.compile(
     r"\b[45]\d\d[ :-]+(?:[245]\.\d{1,3}\.\d{1,3}[ :]+)?<?[^\s<>@:]+@[^\s<>@:]+?>:"
 )
@@ -157,6 +158,28 @@ def _no_valid_recipients(segments: list[Segment] | None) -> bool:
     recipient's refusal after ">>> DATA"; the server's answer to DATA itself then says
     no recipient was accepted."""
     return any("no valid recipients" in text.lower() for text in _error_texts(segments, 8000))
+
+
+# Exchange Online relays a remote refusal as "5.1.351 Remote server returned unknown
+# recipient or mailbox unavailable -> 550 ...": its own code only restates the bare 550
+# ("mailbox unavailable"). The remote server's words after "->" are the evidence: a
+# reply that names the recipient or carries its own x.1.x code is about the address.
+_RELAYED_REPLY = re.compile(r"(?i)\bremote server returned [^\n>]{0,80}-> ?([45]\d\d\b[^\n]{0,200})")
+_REMOTE_ENHANCED = re.compile(r"\b[245]\.(\d{1,3})\.\d{1,3}\b")
+
+
+def _address_code(enhanced: str | None, segments: list[Segment] | None) -> bool:
+    """An x.1.x code says the address itself was refused, unless a relaying Exchange made it up."""
+    if not (enhanced and enhanced[1:4] == ".1."):
+        return False
+    for text in _error_texts(segments):
+        relayed = _RELAYED_REPLY.search(text)
+        if relayed and enhanced in text[:relayed.start()] and enhanced not in relayed.group(1):
+            remote = relayed.group(1)
+            own = _REMOTE_ENHANCED.search(remote)
+            # a remote reply that names the address is about that address (as at RCPT TO)
+            return "@" in remote or (bool(own) and own.group(1) == "1")
+    return True
 
 
 def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enhanced: str | None,
@@ -211,7 +234,7 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
     # userunknown needs evidence that the address itself was refused: an x.1.x
     # code or a refusal at RCPT TO. A bounce that quotes an SMTP reply to
     # another command (or to DATA) with unknown-user wording is a filter.
-    if top.reason == "userunknown" and parsed.is_message and not (enhanced and enhanced[1:4] == ".1.") \
+    if top.reason == "userunknown" and parsed.is_message and not _address_code(enhanced, segments) \
             and not provider_specific and _refused_after_rcpt(parsed, signals, segments):
         derive("filtered", "refused after the recipient was accepted")
     elif top.reason == "hostunknown" and parsed.is_message and (enhanced or "").startswith("4.") \
