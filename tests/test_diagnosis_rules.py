@@ -287,6 +287,18 @@ def test_exchange_code_restating_a_bare_550_is_no_proof_the_address_was_refused(
     assert d.reason == "userunknown"
 
 
+def test_ezweb_filter_mark_in_the_bounce_header_is_a_filter(index):
+    body = ("Each of the following recipients was rejected by a remote mail server.\n"
+            "<ann@ezweb.ne.jp>\n------\n")
+    plain = ("From: <Postmaster@ezweb.ne.jp>\r\nTo: <bob@example.org>\r\n"
+             "Subject: Mail System Error - Returned Mail\r\n{mark}\r\n" + body.replace("\n", "\r\n"))
+    assert diagnose(plain.format(mark="X-SPASIGN: NG\r\n"), index).reason == "filtered"
+    assert diagnose(plain.format(mark=""), index).reason != "filtered"
+    # the same header in the returned copy of the sender's message is not the carrier's mark
+    returned = plain.format(mark="") + "Content-Type: message/rfc822\r\n\r\nX-SPASIGN: NG\r\nSubject: hi\r\n\r\nhello\r\n"
+    assert diagnose(returned, index).reason != "filtered"
+
+
 # --- a domain that was not found, in a report that calls it temporary -----------------
 
 def test_temporary_nxdomain_in_a_report_is_a_dns_failure(index):

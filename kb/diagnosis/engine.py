@@ -153,6 +153,18 @@ def _sender_called_it_bad_mailbox(parsed: Parsed) -> bool:
         and bool(_MAILBOX_CATEGORY.search(parsed.original))
 
 
+# au (KDDI) EZweb marked the bounces its recipients' reception filters caused with a
+# header of its own: "X-SPASIGN: NG" (documented in Sisimai's EZweb decoder).
+_SPASIGN_NG = re.compile(r"(?im)^X-SPASIGN:[ \t]*NG\b")
+_BLANK_LINE = re.compile(r"\r?\n\r?\n")
+
+
+def _carrier_filter_mark(original: str) -> bool:
+    """The bounce's own header block (not a returned message's) carries the carrier's mark."""
+    blank = _BLANK_LINE.search(original, 0, 65536)
+    return bool(_SPASIGN_NG.search(original, 0, blank.start() if blank else 65536))
+
+
 def _no_valid_recipients(segments: list[Segment] | None) -> bool:
     """A pipelining client sends RCPT TO and DATA together, so its transcript shows the
     recipient's refusal after ">>> DATA"; the server's answer to DATA itself then says
@@ -206,9 +218,14 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
       failed): the sending server retried until it gave up -> expired;
     * a local delivery program (x-unix) failure -> mailererror, unless the
       wording says the mailbox or disk is full, or its exit code is 77/78
-      (sysexits: no permission, bad configuration) -> systemerror.
+      (sysexits: no permission, bad configuration) -> systemerror;
+    * an au (EZweb) bounce whose own header says "X-SPASIGN: NG" -> filtered
+      (the carrier marks a refusal by the recipient's reception filter so).
     """
     recs = recs or []
+    if parsed.is_message and _carrier_filter_mark(parsed.original):
+        cands.append(M.Candidate("filtered", 0.90, None,
+                                 why="the bounce's header X-SPASIGN: NG marks a refusal by the recipient's own filter"))
     if any(c.reason == "blocked" for c in cands) and _refused_by_loopback(segments):
         # a TCP refusal by this machine itself (a local relay or content filter that is
         # not running) says nothing about the sender's IP or reputation
