@@ -153,18 +153,6 @@ def _sender_called_it_bad_mailbox(parsed: Parsed) -> bool:
         and bool(_MAILBOX_CATEGORY.search(parsed.original))
 
 
-# au (KDDI) EZweb marked the bounces its recipients' reception filters caused with a
-# header of its own: "X-SPASIGN: NG" (documented in Sisimai's EZweb decoder).
-_SPASIGN_NG = re.compile(r"(?im)^X-SPASIGN:[ \t]*NG\b")
-_BLANK_LINE = re.compile(r"\r?\n\r?\n")
-
-
-def _carrier_filter_mark(original: str) -> bool:
-    """The bounce's own header block (not a returned message's) carries the carrier's mark."""
-    blank = _BLANK_LINE.search(original, 0, 65536)
-    return bool(_SPASIGN_NG.search(original, 0, blank.start() if blank else 65536))
-
-
 def _no_valid_recipients(segments: list[Segment] | None) -> bool:
     """A pipelining client sends RCPT TO and DATA together, so its transcript shows the
     recipient's refusal after ">>> DATA"; the server's answer to DATA itself then says
@@ -185,7 +173,7 @@ def _address_code(enhanced: str | None, segments: list[Segment] | None) -> bool:
     if not (enhanced and enhanced[1:4] == ".1."):
         return False
     for text in _error_texts(segments):
-        relayed = _RELAYED_REPLY.search(text)
+        relayed = _RELAYED_REPLY.search(text) if "->" in text else None
         if relayed and enhanced in text[:relayed.start()] and enhanced not in relayed.group(1):
             remote = relayed.group(1)
             own = _REMOTE_ENHANCED.search(remote)
@@ -223,7 +211,7 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
       (the carrier marks a refusal by the recipient's reception filter so).
     """
     recs = recs or []
-    if parsed.is_message and _carrier_filter_mark(parsed.original):
+    if parsed.filter_mark:
         cands.append(M.Candidate("filtered", 0.90, None,
                                  why="the bounce's header X-SPASIGN: NG marks a refusal by the recipient's own filter"))
     if any(c.reason == "blocked" for c in cands) and _refused_by_loopback(segments):

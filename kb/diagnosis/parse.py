@@ -63,12 +63,13 @@ class RecipientInfo(Record):
 
 class Parsed(Record):
     _fields = ("original", "is_message", "kind", "segments", "recipients", "header_text", "subject", "feedback_type",
-               "has_dsn", "delay_notice", "returned")
+               "has_dsn", "delay_notice", "returned", "filter_mark")
 
     def __init__(self, original: str, is_message: bool = False, kind: str = "error",
                  segments: list[Segment] | None = None, recipients: list[RecipientInfo] | None = None,
                  header_text: str = "", subject: str = "", feedback_type: str | None = None, has_dsn: bool = False,
-                 delay_notice: bool = False, returned: list[tuple[int, int]] | None = None):
+                 delay_notice: bool = False, returned: list[tuple[int, int]] | None = None,
+                 filter_mark: bool = False):
         self.original = original
         self.is_message = is_message
         self.kind = kind  # error | bounce | delivered | feedback | vacation
@@ -80,6 +81,9 @@ class Parsed(Record):
         self.has_dsn = has_dsn
         self.delay_notice = delay_notice  # a warning that delivery is late and still being retried
         self.returned = [] if returned is None else returned  # spans of attached whole messages
+        # au (KDDI) EZweb marked the bounces its recipients' reception filters caused with a
+        # header of its own, "X-SPASIGN: NG" (documented in Sisimai's EZweb decoder)
+        self.filter_mark = filter_mark
 
 
 def _at_line_starts(pattern: re.Pattern, text: str, start: int, end: int):
@@ -462,6 +466,7 @@ def _parse_message(text: str, result: Parsed) -> None:
         [sender, subject, top.get("reply-to"), top.get("x-mailer"), top.get("message-id"),
          top.get("received")]
     )
+    result.filter_mark = (top.get("x-spasign") or "").upper().split(None, 1)[:1] == ["NG"]
     subject_span = top.span("subject")
     if subject_span is not None:
         s, e = subject_span
