@@ -173,7 +173,9 @@ class Command(BaseCommand):
         if not files:
             self.say(f"(b) corpus: no .eml files in {corpus / 'eml'}; skipped")
             return
-        runs = 1 if quick else 7
+        # 11 turns: on a shared virtual machine single runs of either program vary by a
+        # third, and the median of 7 still moved by about 0.2x between identical runs
+        runs = 1 if quick else 11
         source = self._cli_source()
         self.say(f"(b) {len(files)} corpus messages in ONE process each, wall time incl. start-up; "
                  f"{runs} runs of each program, taking turns (so a slow moment of the machine hits both), "
