@@ -1,5 +1,12 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-PYTHON ?= python3
+# The interpreter of the project's virtual environment: the distribution's python3
+# when it is 3.11 or newer and can make one (Debian builds it with profile-guided
+# and link-time optimisation), else the first python3 on PATH. A default pyenv
+# build has neither optimisation and ran the engine a third slower on our
+# machines (`make bench`, section b). PYTHON=... chooses another.
+PYTHON ?= $(shell for p in /usr/bin/python3 python3; do \
+	"$$p" -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo "$$p"; exit 0; }; \
+	done; echo python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
