@@ -6,7 +6,8 @@ import re
 
 from . import match as M
 from .index import KnowledgeIndex
-from .parse import Parsed, RecipientInfo, Segment, attached_report, codes_in, find_provider, find_stage, find_vendor_codes, parse
+from .parse import (ENHANCED_RE, Parsed, RecipientInfo, Segment, attached_report, codes_in, find_provider, find_stage,
+                    find_vendor_codes, parse)
 from .reasons import NON_FAILURES
 from .record import replace
 from .result import Diagnosis, RecipientResult, Signals
@@ -69,6 +70,9 @@ def _shape_candidates(parsed: Parsed, index: KnowledgeIndex, recs: list[Recipien
         cands.append(M.Candidate("expired", 0.85, None, why="the report says the message expired"))
     elif parsed.kind not in NON_FAILURES and any((r.action or "") == "delayed" for r in recs):
         cands.append(M.Candidate("expired", 0.60, None, why="a delay notice: delivery is still being retried"))
+    if parsed.filter_mark:
+        cands.append(M.Candidate("filtered", 0.90, None,
+                                 why="the bounce's header X-SPASIGN: NG marks a refusal by the recipient's own filter"))
     return cands
 
 
@@ -165,7 +169,6 @@ def _no_valid_recipients(segments: list[Segment] | None) -> bool:
 # ("mailbox unavailable"). The remote server's words after "->" are the evidence: a
 # reply that names the recipient or carries its own x.1.x code is about the address.
 _RELAYED_REPLY = re.compile(r"(?i)\bremote server returned [^\n>]{0,80}-> ?([45]\d\d\b[^\n]{0,200})")
-_REMOTE_ENHANCED = re.compile(r"\b[245]\.(\d{1,3})\.\d{1,3}\b")
 
 
 def _address_code(enhanced: str | None, segments: list[Segment] | None) -> bool:
@@ -176,9 +179,9 @@ def _address_code(enhanced: str | None, segments: list[Segment] | None) -> bool:
         relayed = _RELAYED_REPLY.search(text) if "->" in text else None
         if relayed and enhanced in text[:relayed.start()] and enhanced not in relayed.group(1):
             remote = relayed.group(1)
-            own = _REMOTE_ENHANCED.search(remote)
+            own = ENHANCED_RE.search(remote)
             # a remote reply that names the address is about that address (as at RCPT TO)
-            return "@" in remote or (bool(own) and own.group(1) == "1")
+            return "@" in remote or (bool(own) and own.group(2) == "1")
     return True
 
 
@@ -206,14 +209,9 @@ def _stage_rule(cands: list[M.Candidate], parsed: Parsed, signals: Signals, enha
       failed): the sending server retried until it gave up -> expired;
     * a local delivery program (x-unix) failure -> mailererror, unless the
       wording says the mailbox or disk is full, or its exit code is 77/78
-      (sysexits: no permission, bad configuration) -> systemerror;
-    * an au (EZweb) bounce whose own header says "X-SPASIGN: NG" -> filtered
-      (the carrier marks a refusal by the recipient's reception filter so).
+      (sysexits: no permission, bad configuration) -> systemerror.
     """
     recs = recs or []
-    if parsed.filter_mark:
-        cands.append(M.Candidate("filtered", 0.90, None,
-                                 why="the bounce's header X-SPASIGN: NG marks a refusal by the recipient's own filter"))
     if any(c.reason == "blocked" for c in cands) and _refused_by_loopback(segments):
         # a TCP refusal by this machine itself (a local relay or content filter that is
         # not running) says nothing about the sender's IP or reputation
